@@ -1,0 +1,12 @@
+"""Default pagination (its own module: DRF imports it while loading its generic views)."""
+
+from rest_framework import pagination
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Cursor pages of ``page_size`` (default 50, at most 200); each viewset sets a unique ``ordering``."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"

@@ -1,0 +1,20 @@
+"""Production: every secret from the environment, PostgreSQL required, HTTPS cookies."""
+
+import sys
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    sys.exit("SECRET_KEY must be set in production")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    sys.exit("DATABASE_URL must point at PostgreSQL in production (postgres://user:password@host:5432/name)")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
