@@ -41,15 +41,21 @@ class Deputy(models.Model):
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     speciality = models.CharField(_("speciality"), max_length=100, blank=True)
     public_contact = models.CharField(
-        _("public contact route"), max_length=120, blank=True,
+        _("public contact route"),
+        max_length=120,
+        blank=True,
         help_text=_("Shown to the public, e.g. the station's phone or a mailbox."),
     )
     # Private: used for notices, never shown publicly.
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="deputy",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -80,7 +86,11 @@ class Mandate(models.Model):
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"), null=True, blank=True)
     electoral_area = models.ForeignKey(
-        "stations.Area", verbose_name=_("electoral area"), null=True, blank=True, on_delete=models.PROTECT,
+        "stations.Area",
+        verbose_name=_("electoral area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="mandates",
     )
 

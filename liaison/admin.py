@@ -1,6 +1,7 @@
 """Admin conventions: every admin page lists and finds records through the same scoping as the API."""
 
 from django.contrib import admin
+from django.http import Http404
 
 from accounts.models import Role
 
@@ -16,6 +17,13 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's admin redirects to its index for a missing object; a record outside the scope is a 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def _role(self, request):
         return getattr(request.user, "role", "")

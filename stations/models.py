@@ -47,9 +47,7 @@ class Area(models.Model):
         Kind.VILLAGE: (Kind.STREET, Kind.TOWNSHIP),
     }
 
-    code = models.CharField(
-        _("code"), max_length=32, unique=True, validators=[RegexValidator(r"^[A-Za-z0-9_-]+$")]
-    )
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[RegexValidator(r"^[A-Za-z0-9_-]+$")])
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -75,14 +73,6 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        allowed = self.PARENT_KINDS.get(self.kind, ())
-        if self.parent is not None and self.parent.kind not in allowed:
-            raise ValidationError({"parent": _("A %(kind)s cannot sit under a %(parent)s.") % {
-                "kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}})
-        if self.parent is not None and self.pk and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": _("An area cannot sit under itself.")})
-
     def save(self, *args, **kwargs):
         old_path = self.path
         self.path = f"{self.parent.path if self.parent_id else '/'}{self.code}/"
@@ -92,6 +82,18 @@ class Area(models.Model):
             Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                 path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
             )
+
+    def clean(self):
+        allowed = self.PARENT_KINDS.get(self.kind, ())
+        if self.parent is not None and self.parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot sit under a %(parent)s.")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
+        if self.parent is not None and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("An area cannot sit under itself.")})
 
     @property
     def depth(self) -> int:
@@ -145,11 +147,19 @@ class Station(models.Model):
     )
     address = models.CharField(_("address"), max_length=200)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
@@ -243,9 +253,7 @@ class StationDocument(models.Model):
         WORK_PLAN = "work_plan", _("Yearly work plan (工作计划)")
         LEDGER = "ledger", _("Ledger (工作台账)")
 
-    station = models.ForeignKey(
-        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="documents"
-    )
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
@@ -300,3 +308,62 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.deputy} @ {self.station.code}"
+
+
+class ReceptionDay(models.Model):
+    """A station's reception day (接待日): the 28th of each month unless moved or cancelled.
+
+    ``scheduled_date`` is the regular date the day stands for (unique per station, so generating a month twice
+    creates nothing); ``date`` is when it actually takes place.
+    """
+
+    scope_lookup = "station"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Held")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="reception_days"
+    )
+    scheduled_date = models.DateField(_("scheduled date"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), default=datetime.time(9, 0))
+    end_time = models.TimeField(_("end time"), default=datetime.time(12, 0))
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Empty: the station itself."))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    original_date = models.DateField(_("original date"), null=True, blank=True)
+    change_reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    notice_published_at = models.DateTimeField(_("notice published at"), null=True, blank=True)
+    duty_deputies = models.ManyToManyField(
+        "deputies.Deputy", verbose_name=_("deputies on duty"), blank=True, related_name="duty_days"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reception day")
+        verbose_name_plural = _("reception days")
+        ordering = ["date", "station"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "scheduled_date"], name="receptionday_one_per_schedule"),
+            models.UniqueConstraint(fields=["station", "date"], name="receptionday_one_per_date"),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="receptionday_end_after_start"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["moved", "cancelled"]) | ~Q(change_reason=""),
+                name="receptionday_change_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "status"])]
+
+    def __str__(self):
+        return f"{self.station.code} {self.date:%Y-%m-%d}"
+
+    @property
+    def display_place(self) -> str:
+        return self.place or self.station.address

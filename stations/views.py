@@ -20,17 +20,27 @@ def directory(request):
     street_id = int(street_raw) if street_raw.isdigit() else None
     stations = Station.objects.active().select_related("street")
     if q:
-        stations = stations.filter(name__icontains=q) | stations.filter(address__icontains=q) | stations.filter(
-            street__name__icontains=q
+        stations = (
+            stations.filter(name__icontains=q)
+            | stations.filter(address__icontains=q)
+            | stations.filter(street__name__icontains=q)
         )
     if street_id:
         stations = stations.filter(street_id=street_id)
     page = Paginator(stations.order_by("code"), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     streets = Area.objects.filter(kind__in=[Area.Kind.STREET, Area.Kind.TOWNSHIP]).order_by("code")
-    return render(request, "stations/directory.html", {
-        "page": page, "q": q, "street_id": street_id, "streets": streets, "max_search": MAX_SEARCH,
-        "query": urlencode({k: v for k, v in {"q": q, "street": street_id or ""}.items() if v}),
-    })
+    return render(
+        request,
+        "stations/directory.html",
+        {
+            "page": page,
+            "q": q,
+            "street_id": street_id,
+            "streets": streets,
+            "max_search": MAX_SEARCH,
+            "query": urlencode({k: v for k, v in {"q": q, "street": street_id or ""}.items() if v}),
+        },
+    )
 
 
 def station_detail(request, code):

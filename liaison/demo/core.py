@@ -44,19 +44,22 @@ class Context:
 
 def seed_areas(ctx: Context) -> dict[str, Area]:
     county, _ = Area.objects.get_or_create(
-        code=ref.COUNTY["code"], defaults={"name": ref.COUNTY["name"], "name_en": ref.COUNTY["name_en"],
-                                           "kind": Area.Kind.COUNTY},
+        code=ref.COUNTY["code"],
+        defaults={"name": ref.COUNTY["name"], "name_en": ref.COUNTY["name_en"], "kind": Area.Kind.COUNTY},
     )
     for i, (name, name_en, kind, _lat, _lon, communities) in enumerate(ref.STREETS):
         street, _ = Area.objects.get_or_create(
-            code=f"{county.code}{i + 1:03d}", defaults={"name": name, "name_en": name_en, "kind": kind,
-                                                       "parent": county},
+            code=f"{county.code}{i + 1:03d}",
+            defaults={"name": name, "name_en": name_en, "kind": kind, "parent": county},
         )
         for j, community in enumerate(communities):
             Area.objects.get_or_create(
                 code=f"{street.code}{j + 1:03d}",
-                defaults={"name": community, "kind": Area.Kind.VILLAGE if community.endswith("村")
-                          else Area.Kind.COMMUNITY, "parent": street},
+                defaults={
+                    "name": community,
+                    "kind": Area.Kind.VILLAGE if community.endswith("村") else Area.Kind.COMMUNITY,
+                    "parent": street,
+                },
             )
     return {a.code: a for a in Area.objects.filter(path__startswith=county.path)}
 
@@ -88,22 +91,35 @@ def seed_stations(ctx: Context, areas: dict[str, Area]) -> None:
         code = station_code(index)
         if code in existing:
             continue
-        new.append(Station(
-            code=code, name=name, kind=kind, area=community, street=street,
-            address=f"长沙市岳麓区{street.name}{road}{number}号{community.name}",
-            latitude=Decimal(f"{lat + lat_j:.6f}"), longitude=Decimal(f"{lon + lon_j:.6f}"),
-            opening_hours=hours, phone=phone,
-            description=f"{name}服务{street.name}的选民群众，每月28日组织代表进站接待。",
-        ))
+        new.append(
+            Station(
+                code=code,
+                name=name,
+                kind=kind,
+                area=community,
+                street=street,
+                address=f"长沙市岳麓区{street.name}{road}{number}号{community.name}",
+                latitude=Decimal(f"{lat + lat_j:.6f}"),
+                longitude=Decimal(f"{lon + lon_j:.6f}"),
+                opening_hours=hours,
+                phone=phone,
+                description=f"{name}服务{street.name}的选民群众，每月28日组织代表进站接待。",
+            )
+        )
     Station.objects.bulk_create(new, batch_size=500)
     ctx.say(f"stations: {len(new)} created, {len(existing)} already there")
 
 
-def _demo_user(username, *, role, password, first_name="", last_name="", area=None, is_staff=False,
-               is_superuser=False):
+def _demo_user(username, *, role, password, first_name="", last_name="", area=None, is_staff=False, is_superuser=False):
     return User(
-        username=username, role=role, password=password, first_name=first_name, last_name=last_name, area=area,
-        is_staff=is_staff, is_superuser=is_superuser,
+        username=username,
+        role=role,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        area=area,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
 
 
@@ -115,12 +131,18 @@ def seed_staff(ctx: Context, areas: dict[str, Area]) -> None:
     county = areas[ref.COUNTY["code"]]
     first_street = areas[_street_code(ref.STREET_ACCOUNT_STREET)]
     wanted = [
-        _demo_user("admin", role=Role.ADMIN, password=password, last_name="系统管理员", is_staff=True,
-                   is_superuser=True),
-        _demo_user("county", role=Role.COUNTY, password=password, last_name="区人大联工委", area=county,
-                   is_staff=True),
-        _demo_user("street", role=Role.STREET, password=password, last_name=f"{first_street.name}人大工委",
-                   area=first_street, is_staff=True),
+        _demo_user(
+            "admin", role=Role.ADMIN, password=password, last_name="系统管理员", is_staff=True, is_superuser=True
+        ),
+        _demo_user("county", role=Role.COUNTY, password=password, last_name="区人大联工委", area=county, is_staff=True),
+        _demo_user(
+            "street",
+            role=Role.STREET,
+            password=password,
+            last_name=f"{first_street.name}人大工委",
+            area=first_street,
+            is_staff=True,
+        ),
     ]
     posts = []  # (station code, role, username)
     for index, _street_i, _name, _kind in station_plan(ctx.scale):
@@ -129,18 +151,21 @@ def seed_staff(ctx: Context, areas: dict[str, Area]) -> None:
         for role in (Role.HEAD, Role.OFFICER):
             name = fake.name()
             username = "officer" if (index == 0 and role == Role.OFFICER) else f"{role}-{suffix}"
-            wanted.append(_demo_user(username, role=role, password=password, last_name=name[0],
-                                     first_name=name[1:]))
+            wanted.append(_demo_user(username, role=role, password=password, last_name=name[0], first_name=name[1:]))
             posts.append((code, role, username))
     existing = set(User.objects.values_list("username", flat=True))
     User.objects.bulk_create([u for u in wanted if u.username not in existing], batch_size=500)
     users = dict(User.objects.filter(username__in=[p[2] for p in posts]).values_list("username", "pk"))
     stations = dict(Station.objects.values_list("code", "pk"))
     staffed = set(StationStaff.objects.values_list("station__code", "role"))
-    StationStaff.objects.bulk_create([
-        StationStaff(station_id=stations[code], user_id=users[username], role=role, since=STAFF_SINCE)
-        for code, role, username in posts if (code, role) not in staffed
-    ], batch_size=500)
+    StationStaff.objects.bulk_create(
+        [
+            StationStaff(station_id=stations[code], user_id=users[username], role=role, since=STAFF_SINCE)
+            for code, role, username in posts
+            if (code, role) not in staffed
+        ],
+        batch_size=500,
+    )
     ctx.say(f"accounts: {len([u for u in wanted if u.username not in existing])} created")
 
 
@@ -174,18 +199,38 @@ def seed_deputies(ctx: Context, areas: dict[str, Area]) -> None:
         email = f"d{n + 1:05d}@deputies.example.cn" if rng.random() < 0.6 else ""
         if deputy_ref in existing:
             continue
-        plan.append((Deputy(ref=deputy_ref, name=name, gender=gender, occupation=occupation, speciality=speciality,
-                            public_contact=f"{station.name}（{station.phone}）", phone=phone, email=email),
-                     level, station))
+        plan.append(
+            (
+                Deputy(
+                    ref=deputy_ref,
+                    name=name,
+                    gender=gender,
+                    occupation=occupation,
+                    speciality=speciality,
+                    public_contact=f"{station.name}（{station.phone}）",
+                    phone=phone,
+                    email=email,
+                ),
+                level,
+                station,
+            )
+        )
     Deputy.objects.bulk_create([d for d, _l, _s in plan], batch_size=1000)
     ids = dict(Deputy.objects.filter(ref__in=[d.ref for d, _l, _s in plan]).values_list("ref", "pk"))
     mandates, memberships = [], []
     for deputy, level, station in plan:
         congress, start, end = ref.MANDATE_TERMS[level]
         electoral = station.street if level in ("county", "township") else county
-        mandates.append(Mandate(deputy_id=ids[deputy.ref], level=level, congress=congress,
-                                term_start=datetime.date.fromisoformat(start),
-                                term_end=datetime.date.fromisoformat(end), electoral_area=electoral))
+        mandates.append(
+            Mandate(
+                deputy_id=ids[deputy.ref],
+                level=level,
+                congress=congress,
+                term_start=datetime.date.fromisoformat(start),
+                term_end=datetime.date.fromisoformat(end),
+                electoral_area=electoral,
+            )
+        )
         memberships.append(Membership(deputy_id=ids[deputy.ref], station=station, since=MEMBERSHIP_SINCE))
     Mandate.objects.bulk_create(mandates, batch_size=1000)
     Membership.objects.bulk_create(memberships, batch_size=1000)
@@ -199,14 +244,19 @@ def seed_deputy_account(ctx: Context) -> None:
     deputy = Deputy.objects.filter(memberships__station__code=station_code(0)).order_by("ref").first()
     user, _ = User.objects.get_or_create(
         username="deputy",
-        defaults={"role": Role.DEPUTY, "password": make_password(settings.DEMO_PASSWORD),
-                  "last_name": deputy.name[0], "first_name": deputy.name[1:]},
+        defaults={
+            "role": Role.DEPUTY,
+            "password": make_password(settings.DEMO_PASSWORD),
+            "last_name": deputy.name[0],
+            "first_name": deputy.name[1:],
+        },
     )
     deputy.user = user
     deputy.save(update_fields=["user"])
 
 
 def seed(ctx: Context) -> None:
+    """The foundation's step: district, stations, staff, deputies and the demo accounts."""
     areas = seed_areas(ctx)
     seed_stations(ctx, areas)
     seed_staff(ctx, areas)

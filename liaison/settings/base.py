@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
 import sys
+import warnings
 from pathlib import Path
 
 import environ
@@ -14,16 +15,24 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
+SUPPORTED_DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+
+
 def _database_from_env(default: str) -> dict:
     """Parse DATABASE_URL; a malformed value stops start-up with one line instead of a traceback."""
     url = env.str("DATABASE_URL", default=default)
     try:
-        config = environ.Env.db_url_config(url)
+        with warnings.catch_warnings():  # environ warns about unknown schemes; we say it in one line below
+            warnings.simplefilter("ignore")
+            config = environ.Env.db_url_config(url)
     except (ImproperlyConfigured, ValueError, KeyError) as exc:
         sys.exit(f"DATABASE_URL is not a valid database URL ({exc}); expected e.g. postgres://user@host:5432/name")
     engine = config.get("ENGINE", "")
-    if not engine or (engine != "django.db.backends.sqlite3" and not config.get("NAME")):
-        sys.exit(f"DATABASE_URL is not a valid database URL: {url!r}; expected e.g. postgres://user@host:5432/name")
+    if engine not in SUPPORTED_DATABASE_ENGINES or (engine != "django.db.backends.sqlite3" and not config.get("NAME")):
+        sys.exit(
+            f"DATABASE_URL is not a supported database URL: {url!r}; "
+            "expected sqlite:///path or postgres://user@host:5432/name"
+        )
     if engine == "django.db.backends.postgresql":
         config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         config["CONN_HEALTH_CHECKS"] = True
@@ -138,8 +147,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated call then gets 401 with "WWW-Authenticate: Token".
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "liaison.pagination.CursorPagination",
@@ -176,4 +186,4 @@ LOGGING = {
 }
 
 # Demo accounts share one password (CONTRACT.md).
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in CONTRACT.md for the demo accounts

@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.filters import StrictBooleanFilter
+
 from ..models import Area, Station
 
 MAX_SEARCH = 100
@@ -19,7 +21,7 @@ class StationFilter(django_filters.FilterSet):
     )
     street = django_filters.ModelChoiceFilter(queryset=Area.objects.filter(kind__in=["street", "township"]))
     kind = django_filters.ChoiceFilter(choices=Station.Kind.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
     q = django_filters.CharFilter(method="filter_q", max_length=MAX_SEARCH, label=_("name or address contains"))
 
     class Meta:

@@ -20,8 +20,18 @@ class StationPublicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Station
         fields = [
-            "code", "name", "kind", "kind_display", "area_name", "street_name", "address", "latitude", "longitude",
-            "opening_hours", "phone", "layout_picture",
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "area_name",
+            "street_name",
+            "address",
+            "latitude",
+            "longitude",
+            "opening_hours",
+            "phone",
+            "layout_picture",
         ]
 
 
@@ -43,8 +53,11 @@ class StationStaffViewSerializer(StationPublicSerializer):
     def _staff(self, station, role):
         for post in getattr(station, "current_staff", []):
             if post.role == role:
-                return {"user_id": post.user_id, "name": post.user.get_full_name() or post.user.username,
-                        "since": post.since}
+                return {
+                    "user_id": post.user_id,
+                    "name": post.user.get_full_name() or post.user.username,
+                    "since": post.since,
+                }
         return None
 
     @extend_schema_field(StaffMemberSerializer(allow_null=True))

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from liaison.demo import core
+from liaison.demo import STEPS, core
 from stations.models import Station
 
 
@@ -29,5 +30,6 @@ class Command(BaseCommand):
             return
         ctx = core.Context(scale=scale, stdout=self.stdout)
         with transaction.atomic():
-            core.seed(ctx)
+            for step in STEPS:
+                import_string(step)(ctx)
         self.stdout.write(self.style.SUCCESS(f"demo data ready (scale {scale})"))

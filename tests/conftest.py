@@ -1,0 +1,74 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _missing_service(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "PostgreSQL (set DATABASE_URL=postgres://...)"
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        return "Redis (set REDIS_URL=redis://...)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _require_services(request):
+    """A test marked ``postgres`` or ``redis`` skips without the service, or fails with REQUIRE_SERVICES=1."""
+    missing = _missing_service(request.node)
+    if missing:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but {missing} is not configured")
+        pytest.skip(f"needs {missing}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo district once per session; each test runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--if-empty", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def login_api():
+    """An API client signed in as the given demo (or any) user."""
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo_user(django_user_model):
+    def get(username):
+        return django_user_model.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def roles():
+    return Role

@@ -1,0 +1,102 @@
+"""factory_boy factories for the core models. Codes are prefixed so they never meet the demo data."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Role, User
+from deputies.models import Deputy, Mandate
+from stations.models import Area, Membership, Station, StationDocument, StationStaff
+
+SINCE = datetime.date(2024, 1, 1)
+
+
+class AreaFactory(DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"测试区{n}")
+    kind = Area.Kind.COUNTY
+    parent = None
+
+
+class StreetFactory(AreaFactory):
+    kind = Area.Kind.STREET
+    name = factory.Sequence(lambda n: f"测试街道{n}")
+    parent = factory.SubFactory(AreaFactory)
+
+
+class StationFactory(DjangoModelFactory):
+    class Meta:
+        model = Station
+
+    code = factory.Sequence(lambda n: f"TS-{n:04d}")
+    name = factory.Sequence(lambda n: f"测试联络站{n}")
+    area = factory.SubFactory(StreetFactory)
+    address = "测试路1号"
+    latitude = "28.200000"
+    longitude = "112.900000"
+    opening_hours = "工作日 9:00-17:00"
+    phone = "0731-88888888"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-123456")
+    role = ""
+
+
+class StationStaffFactory(DjangoModelFactory):
+    class Meta:
+        model = StationStaff
+
+    station = factory.SubFactory(StationFactory)
+    user = factory.SubFactory(UserFactory, role=Role.OFFICER)
+    role = StationStaff.Role.OFFICER
+    since = SINCE
+
+
+class StationDocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = StationDocument
+
+    station = factory.SubFactory(StationFactory)
+    kind = StationDocument.Kind.WORK_SYSTEM
+    title = "工作制度"
+    effective_date = SINCE
+
+
+class DeputyFactory(DjangoModelFactory):
+    class Meta:
+        model = Deputy
+
+    ref = factory.Sequence(lambda n: f"T-D{n:05d}")
+    name = factory.Sequence(lambda n: f"代表{n}")
+    gender = Deputy.Gender.FEMALE
+    occupation = "医生"
+    phone = "13812345678"
+
+
+class MandateFactory(DjangoModelFactory):
+    class Meta:
+        model = Mandate
+
+    deputy = factory.SubFactory(DeputyFactory)
+    level = "county"
+    term_start = datetime.date(2021, 12, 28)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    deputy = factory.SubFactory(DeputyFactory)
+    station = factory.SubFactory(StationFactory)
+    since = SINCE
