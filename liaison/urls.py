@@ -9,7 +9,7 @@ from rest_framework.routers import DefaultRouter
 from deputies.api.views import DeputyViewSet
 from stations.api.views import AreaViewSet, StationViewSet
 
-from . import health
+from . import health, views
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("desk/", views.desk, name="desk"),
     path("", include("stations.urls")),
 ]
 
