@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= --reuse-db
 export DJANGO_SETTINGS_MODULE ?= liaison.settings.local
 
-.PHONY: run test install install-dev migrate seed lint check messages clean
+.PHONY: run test install install-dev migrate seed lint check messages bench-dashboard clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,16 @@ check: install-dev
 messages: install-dev
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/liaison_bench
+BENCH_SCALE ?= 50
+BENCH_VISITS ?= 2000000
+
+bench-dashboard: install  ## PostgreSQL: scaled demo (≥ 2,000 stations), 2 M visit logs, rollups vs raw
+	$(PY) -c "import psycopg,sys; u='$(BENCH_DATABASE_URL)'; b,n=u.rsplit('/',1); c=psycopg.connect(b+'/postgres',autocommit=True); c.execute('CREATE DATABASE '+n) if not c.execute('SELECT 1 FROM pg_database WHERE datname=%s',[n]).fetchone() else None"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py seed_demo --scale $(BENCH_SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_dashboard --visits $(BENCH_VISITS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

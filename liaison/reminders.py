@@ -13,6 +13,13 @@ A capability registers a planner for its kind::
 Planners are pure reads: they may be called several times a day and must yield the same ``key`` for the
 same occurrence, because (kind, key, recipient, channel) is unique in the notice table: a second run adds
 nothing.
+
+Delivery: put the planner in ``<app>/reminders.py`` (imported automatically by ``autodiscover``). Every day at
+08:00 Asia/Shanghai the planner job (``stations.notices.planner.run_planner``, also
+``manage.py send_reception_notices``) calls each planner, records one ``stations.Notice`` row per reminder and
+channel that can reach the recipient (a user's or deputy's phone for ``sms``, e-mail for ``email``, account for
+``site``: the in-site inbox), and sends each row exactly once with the same task as the reception notices. A
+planner that raises is logged and skipped; the others still run.
 """
 
 from __future__ import annotations
@@ -60,5 +67,20 @@ def reminder_planner(kind: str) -> Callable[[Planner], Planner]:
 
 def due_reminders(*, today: datetime.date) -> Iterable[Reminder]:
     """Every registered planner's reminders for ``today``."""
-    for planner in PLANNERS.values():
+    autodiscover()
+    for planner in list(PLANNERS.values()):
         yield from planner(today=today)
+
+
+_discovered = False
+
+
+def autodiscover() -> None:
+    """Import every installed app's ``reminders`` module so its planners are registered (the worker and the
+    beat process never import them otherwise). Cheap after the first call."""
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("reminders")
+        _discovered = True

@@ -1,37 +1,76 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from deputies.api.views import DeputyViewSet
-from stations.api.views import AreaViewSet, StationViewSet
+from deputies.api.views import (
+    ActivityPlanViewSet,
+    ActivityViewSet,
+    DeputyViewSet,
+    DutyReportViewSet,
+    SuggestionViewSet,
+    SurveyViewSet,
+)
+from reports.api.views import DashboardSummaryView, EvaluationViewSet
+from stations import views as station_views
+from stations.api.views import (
+    AreaViewSet,
+    DutyRotaViewSet,
+    NoticeViewSet,
+    ReceptionDayViewSet,
+    StationViewSet,
+)
+from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
 
 from . import health, views
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("stations", StationViewSet, basename="station")
+router.register("reception-days", ReceptionDayViewSet, basename="reception-day")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register("duty-rotas", DutyRotaViewSet, basename="duty-rota")
 router.register("deputies", DeputyViewSet, basename="deputy")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("activity-plans", ActivityPlanViewSet, basename="activity-plan")
+router.register("duty-reports", DutyReportViewSet, basename="duty-report")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("visits", VisitLogViewSet, basename="visit")
+router.register("outreach", OutreachViewSet, basename="outreach")
+router.register("opinions", OpinionViewSet, basename="opinion")
+router.register("practical-matters", PracticalMatterViewSet, basename="practical-matter")
 
 api_urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("dashboard/summary/", DashboardSummaryView.as_view(), name="dashboard-summary"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", station_views.robots_txt, name="robots"),
+    path("sitemap.xml", station_views.sitemap_xml, name="sitemap"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("desk/", views.desk, name="desk"),
+    path("", include("deputies.urls")),  # before visits: its desk/<code>/ would catch desk/deputies/
+    path("", include("reports.urls")),
+    path("", include("visits.urls")),
     path("", include("stations.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Uploaded pictures and documents, when no reverse proxy serves MEDIA_ROOT (development, small sites).
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,9 +1,22 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
 from liaison.admin import ScopedAdmin
 
-from .models import Area, Membership, Station, StationDocument, StationStaff
+from .models import (
+    Area,
+    DutyRota,
+    DutyRotaMember,
+    Membership,
+    Notice,
+    ReceptionDay,
+    Station,
+    StationDocument,
+    StationStaff,
+    Subscriber,
+)
+from .notices.delivery import notices_resend
 
 
 @admin.register(Area)
@@ -58,3 +71,96 @@ class MembershipAdmin(ScopedAdmin):
     search_fields = ["deputy__name", "station__code", "station__name"]
     list_select_related = ["deputy", "station"]
     autocomplete_fields = ["deputy", "station"]
+
+
+# --- reception days, duty rotas, notices, subscribers (issue 4) --------------------------------------------
+
+
+@admin.register(ReceptionDay)
+class ReceptionDayAdmin(ScopedAdmin):
+    list_display = ["station", "date", "scheduled_date", "status", "notice_published_at", "duty_list"]
+    list_filter = ["status", "scheduled_date", "station__street"]
+    search_fields = ["station__code", "station__name"]
+    list_select_related = ["station"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station", "duty_deputies"]
+    readonly_fields = ["notice_published_at", "change_count", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("duty_deputies")
+
+    @admin.display(description=_("deputies on duty"))
+    def duty_list(self, obj):
+        return ", ".join(d.name for d in obj.duty_deputies.all())
+
+
+class DutyRotaMemberInline(admin.TabularInline):
+    model = DutyRotaMember
+    extra = 0
+    autocomplete_fields = ["deputy"]
+    ordering = ["position"]
+
+
+@admin.register(DutyRota)
+class DutyRotaAdmin(ScopedAdmin):
+    list_display = ["station", "deputies_per_day", "updated_at"]
+    search_fields = ["station__code", "station__name"]
+    list_select_related = ["station"]
+    autocomplete_fields = ["station"]
+    exclude = ["updated_by"]
+    inlines = [DutyRotaMemberInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class NoticeAdminAccess:
+    """Notices: county staff and administrators only (they name recipients)."""
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) and (
+            request.user.is_superuser or getattr(request.user, "role", "") in (Role.COUNTY, Role.ADMIN)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+@admin.register(Notice)
+class NoticeAdmin(NoticeAdminAccess, ScopedAdmin):
+    list_display = ["id", "kind", "reception_day", "recipient", "channel", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "kind"]
+    search_fields = ["recipient", "key"]
+    list_select_related = ["reception_day__station"]
+    readonly_fields = [f.name for f in Notice._meta.fields]
+    actions = ["resend_failed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Resend the selected failed notices"))
+    def resend_failed(self, request, queryset):
+        count = notices_resend(notice_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(n)d failed notices queued again.") % {"n": count})
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(NoticeAdminAccess, ScopedAdmin):
+    """Residents' sign-ups, with the address masked: nobody reads it in full here."""
+
+    list_display = ["station", "channel", "masked_address", "confirmed_at", "created_at"]
+    list_filter = ["channel", "station__street"]
+    search_fields = ["station__code"]
+    list_select_related = ["station"]
+    fields = ["station", "channel", "masked_address", "confirmed_at", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

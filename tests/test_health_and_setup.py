@@ -157,3 +157,15 @@ def test_chinese_is_the_default_language(client):
 def test_directory_junk_and_long_queries_are_harmless(client):
     assert client.get("/?street=abc&page=zz").status_code == 200
     assert client.get("/?q=" + "岳" * 5000).status_code == 200
+
+
+@pytest.mark.django_db
+def test_officer_signs_in_and_lands_on_the_desk(client):
+    page = client.get("/desk/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+    assert client.get("/accounts/login/").status_code == 200
+    wrong = client.post("/accounts/login/", {"username": "officer", "password": "nope"})
+    assert wrong.status_code == 200 and "alert" in wrong.text
+    response = client.post("/accounts/login/", {"username": "officer", "password": "demo-pass-2026"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/desk/")
+    assert response.status_code == 200

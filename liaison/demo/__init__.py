@@ -6,5 +6,9 @@ say is missing) and runs after the steps above it. A capability that needs demo 
 
 STEPS = [
     "liaison.demo.core.seed",  # district, streets, stations, staff, deputies, demo accounts
+    "liaison.demo.media.seed",  # layout pictures, deputies' photos, the "three musts" documents
     "liaison.demo.reception.seed",  # reception days 2025 → next month, with deputies on duty
+    "liaison.demo.visits.seed",  # visit logs, outreach, opinions, practical matters (2025 exact, 2026 to date)
+    "liaison.demo.deputies_work.seed",  # suggestions, activities, plans, duty reports, surveys (2025 exact, 2026)
+    "liaison.demo.reports.seed",  # rollups rebuilt, 2025 manual items scored, 2025 evaluation computed
 ]

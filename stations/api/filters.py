@@ -1,10 +1,11 @@
 import django_filters
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.filters import StrictBooleanFilter
 
-from ..models import Area, Station
+from ..models import Area, Channel, Notice, ReceptionDay, Station
 
 MAX_SEARCH = 100
 
@@ -35,3 +36,39 @@ class StationFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(address__icontains=value) | Q(street__name__icontains=value)
         )
+
+
+# --- reception days and notices (issue 4) ------------------------------------------------------------------
+
+
+class ReceptionDayFilter(django_filters.FilterSet):
+    station = django_filters.CharFilter(field_name="station__code", max_length=20, label=_("station code"))
+    month = django_filters.CharFilter(
+        method="filter_month",
+        validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Use YYYY-MM, e.g. 2027-03."))],
+        label=_("month the day takes place in (YYYY-MM)"),
+    )
+    status = django_filters.ChoiceFilter(choices=ReceptionDay.Status.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = ReceptionDay
+        fields = ["station", "month", "status", "date_from", "date_to"]
+
+    def filter_month(self, queryset, name, value):
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(date__year=year, date__month=month)
+
+
+class NoticeFilter(django_filters.FilterSet):
+    reception_day = django_filters.NumberFilter(field_name="reception_day_id")
+    status = django_filters.ChoiceFilter(choices=Notice.Status.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    kind = django_filters.CharFilter(max_length=40)
+    recipient = django_filters.CharFilter(max_length=40)
+    station = django_filters.CharFilter(field_name="station__code", max_length=20)
+
+    class Meta:
+        model = Notice
+        fields = ["reception_day", "status", "channel", "kind", "recipient", "station"]

@@ -1,9 +1,27 @@
-from liaison.api import PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from .. import selectors
+from accounts.models import Role
+from liaison.api import PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from liaison.scoping import access_station_by_code
+
+from .. import selectors, services
 from ..models import Area
-from .filters import AreaFilter, StationFilter
-from .serializers import AreaSerializer, StationPublicSerializer, StationStaffViewSerializer
+from .filters import AreaFilter, NoticeFilter, ReceptionDayFilter, StationFilter
+from .serializers import (
+    AreaSerializer,
+    DutyRotaSerializer,
+    NoticeResendSerializer,
+    NoticeSerializer,
+    ReceptionDayCancelSerializer,
+    ReceptionDayMoveSerializer,
+    ReceptionDaySerializer,
+    ReceptionDayUpdateSerializer,
+    StationPublicSerializer,
+    StationStaffViewSerializer,
+)
 
 
 class AreaViewSet(ScopedReadOnlyViewSet):
@@ -30,3 +48,146 @@ class StationViewSet(PublicOrScopedReadOnlyViewSet):
 
     def staff_queryset(self):
         return selectors.station_staff_base()
+
+
+# --- reception days, duty rotas, notices (issue 4) ----------------------------------------------------------
+
+# Who may change a station's reception days and rota: its head and officer, and street/county staff whose area
+# holds it (the scoped queryset decides which stations: outside the scope is a 404).
+RECEPTION_WRITE_ROLES = (Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN)
+NOTICE_ROLES = (Role.COUNTY, Role.ADMIN)
+
+
+def _has_role(user, roles) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in roles))
+
+
+class CanManageReceptionDays(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return _has_role(request.user, RECEPTION_WRITE_ROLES)
+
+
+class IsCountyStaffOrAdmin(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return _has_role(request.user, NOTICE_ROLES)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(request=ReceptionDayUpdateSerializer, responses=ReceptionDaySerializer),
+    move=extend_schema(request=ReceptionDayMoveSerializer, responses=ReceptionDaySerializer),
+    cancel=extend_schema(request=ReceptionDayCancelSerializer, responses=ReceptionDaySerializer),
+)
+class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Reception days (the 28th of each month). Anyone reads those of active stations; signed-in users those of
+    their scope. Heads, officers and street/county staff of the station move, cancel and edit them."""
+
+    permission_classes = [CanManageReceptionDays]
+    serializer_class = ReceptionDaySerializer
+    filterset_class = ReceptionDayFilter
+    ordering = ("date", "id")
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        if self.request.user and self.request.user.is_authenticated:
+            return self.scoped_queryset(selectors.reception_day_staff_base())
+        return selectors.reception_day_public_list()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public": not self.request.user.is_authenticated}
+
+    def _respond(self, day):
+        fresh = selectors.reception_day_staff_base().get(pk=day.pk)
+        return Response(ReceptionDaySerializer(fresh).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        day = self.get_object()
+        data = self._valid(ReceptionDayUpdateSerializer, request)
+        day = services.reception_day_update(
+            day=day,
+            reason=data.get("reason", ""),
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+            place=data.get("place"),
+            duty_deputy_ids=data.get("duty_deputies"),
+        )
+        return self._respond(day)
+
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        day = self.get_object()
+        data = self._valid(ReceptionDayMoveSerializer, request)
+        day = services.reception_day_move(
+            day=day,
+            date=data["date"],
+            reason=data["reason"],
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+            place=data.get("place"),
+        )
+        return self._respond(day)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        day = self.get_object()
+        data = self._valid(ReceptionDayCancelSerializer, request)
+        return self._respond(services.reception_day_cancel(day=day, reason=data["reason"]))
+
+    @staticmethod
+    def _valid(serializer_class, request):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+@extend_schema_view(resend=extend_schema(request=NoticeResendSerializer, responses=NoticeResendSerializer))
+class NoticeViewSet(ScopedReadOnlyViewSet):
+    """Notice rows (one per kind, occurrence, recipient and channel), for county staff and administrators."""
+
+    permission_classes = [IsCountyStaffOrAdmin]
+    base_queryset = selectors.notice_staff_base()
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
+    ordering = "-id"
+
+    @action(detail=False, methods=["post"])
+    def resend(self, request):
+        """Send failed notices again (ids outside the caller's scope or not failed are ignored)."""
+        serializer = NoticeResendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = self.get_queryset().filter(pk__in=serializer.validated_data["ids"]).values_list("pk", flat=True)
+        count = services.notices_resend(notice_ids=list(ids))
+        return Response({"resent": count})
+
+
+@extend_schema_view(
+    retrieve=extend_schema(responses=DutyRotaSerializer),
+    update=extend_schema(request=DutyRotaSerializer, responses=DutyRotaSerializer),
+)
+class DutyRotaViewSet(viewsets.ViewSet):
+    """A station's duty rota: ``GET``/``PUT duty-rotas/{station code}/`` (the order of residents, who is left out,
+    how many serve a day). Read by anyone in scope; written by the station's head/officer and street/county
+    staff."""
+
+    permission_classes = [permissions.IsAuthenticated, CanManageReceptionDays]
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+    serializer_class = DutyRotaSerializer
+
+    def retrieve(self, request, code=None):
+        station = access_station_by_code(request.user, code)
+        return Response(DutyRotaSerializer(selectors.duty_rota_for(station=station)).data)
+
+    def update(self, request, code=None):
+        station = access_station_by_code(request.user, code)
+        serializer = DutyRotaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.duty_rota_update(
+            station=station,
+            members=[{"deputy": m["deputy"], "active": m["active"]} for m in data["members"]],
+            deputies_per_day=data.get("deputies_per_day"),
+            by=request.user,
+        )
+        return Response(DutyRotaSerializer(selectors.duty_rota_for(station=station)).data)

@@ -1,0 +1,98 @@
+"""The ballot form of the year-end survey: one 4-point rating per question, plus the voter's phone online."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActivityKind, Deputy, Rating
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={
+        "class": "form-control",
+        "inputmode": "numeric",
+        "autocomplete": "tel",
+        "pattern": "1[3-9][0-9]{9}",
+        "maxlength": "11",
+    }
+)
+
+
+class BallotForm(forms.Form):
+    """Fields ``q<id>`` (a radio group per question); the station's own question is required, a deputy may be
+    skipped ("don't know"). Online ballots also ask for the phone number (checked, hashed, never stored)."""
+
+    def __init__(self, *args, questions, with_phone: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        if with_phone:
+            self.fields["phone"] = forms.CharField(
+                label=_("Mobile phone number"),
+                max_length=20,
+                widget=PHONE_WIDGET,
+                help_text=_("Only to allow one ballot per phone: it is stored as a salted hash, never in full."),
+            )
+        for question in questions:
+            is_station = question.deputy_id is None
+            label = (
+                _("How satisfied are you with the work of this station?")
+                if is_station
+                else _("How satisfied are you with deputy %(name)s?") % {"name": question.deputy.name}
+            )
+            choices = list(Rating.choices)
+            if not is_station:
+                choices.append(("", _("Don't know")))
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                required=is_station,
+            )
+
+    def question_fields(self):
+        return [self[f"q{q.pk}"] for q in self.questions]
+
+    def ratings(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}
+
+
+class ActivityForm(forms.Form):
+    """Record one activity at the desk (the service checks the rules)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0)
+    campaign = forms.CharField(label=_("Campaign tag"), max_length=60, required=False,
+                               help_text=_("e.g. 聚力强省会·代表新作为, 三个一"))  # fmt: skip
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies taking part"), queryset=Deputy.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )  # fmt: skip
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    photo = forms.ImageField(label=_("Photo"), required=False)
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = residents
+        for name, field in self.fields.items():
+            if name not in ("deputies",):
+                field.widget.attrs.setdefault("class", "form-select" if name == "kind" else "form-control")
+
+
+class PlanItemForm(forms.Form):
+    """Add one item to a station's yearly plan, in a month or a quarter."""
+
+    PERIODS = [("", "—")] + [(f"q{q}", f"Q{q}") for q in range(1, 5)] + [(f"m{m}", f"{m}") for m in range(1, 13)]
+
+    period = forms.ChoiceField(label=_("Month or quarter"), choices=PERIODS)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-control" if name == "title" else "form-select")
+
+    def item(self) -> dict:
+        period = self.cleaned_data["period"]
+        key = "quarter" if period.startswith("q") else "month"
+        return {key: int(period[1:]), "kind": self.cleaned_data["kind"], "title": self.cleaned_data["title"]}

@@ -1,0 +1,167 @@
+"""API of the station ledger: visit logs, outreach, opinions (with their workflow), practical matters."""
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from liaison.api import ScopedViewSetMixin
+
+from .. import selectors, services
+from ..models import Opinion
+from .filters import OpinionFilter, OutreachFilter, PracticalMatterFilter, VisitLogFilter
+from .serializers import (
+    OpinionCreateSerializer,
+    OpinionDetailSerializer,
+    OpinionSerializer,
+    OpinionSubmittedSerializer,
+    OutreachSerializer,
+    PracticalMatterSerializer,
+    TransitionSerializer,
+    UnmaskSerializer,
+    VisitLogSerializer,
+)
+from .throttles import SUBMIT_THROTTLES
+
+
+class _LedgerViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and delete records of the stations in the user's scope."""
+
+    ordering = "-id"
+    record_kind = ""
+
+    def perform_destroy(self, instance):
+        services.record_delete(by=self.request.user, record=instance, kind=self.record_kind)
+
+
+class VisitLogViewSet(_LedgerViewSet):
+    """Visit logs (接待记录). Filters: ``station``, ``date_from``, ``date_to``, ``year``, ``reception_day``."""
+
+    serializer_class = VisitLogSerializer
+    filterset_class = VisitLogFilter
+    record_kind = "visit_log"
+
+    def get_queryset(self):
+        return selectors.visit_log_list(user=self.request.user)
+
+    @extend_schema(request=UnmaskSerializer, responses={200: OpenApiResponse(description="name and phone")})
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        """The visitor's name and phone in full, for county staff allowed to unmask; the look is logged."""
+        serializer = UnmaskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(services.unmask_record(user=request.user, record=self.get_object(), **serializer.data))
+
+
+class OutreachViewSet(_LedgerViewSet):
+    """Deputies' outreach visits (走访选民). Filters: ``station``, ``deputy``, ``date_from``, ``date_to``, ``year``."""
+
+    serializer_class = OutreachSerializer
+    filterset_class = OutreachFilter
+    record_kind = "outreach"
+
+    def get_queryset(self):
+        return selectors.outreach_list(user=self.request.user)
+
+
+class PracticalMatterViewSet(_LedgerViewSet):
+    """Practical matters done for residents (为群众办实事)."""
+
+    serializer_class = PracticalMatterSerializer
+    filterset_class = PracticalMatterFilter
+    record_kind = "practical_matter"
+
+    def get_queryset(self):
+        return selectors.practical_matter_list(user=self.request.user)
+
+
+class OpinionViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Opinions (群众意见) and their closed loop. Anyone may submit one (channel ``online``, rate-limited per
+    IP); staff list, read and move them through ``transition``."""
+
+    filterset_class = OpinionFilter
+    ordering = "-id"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action == "create" and not self.request.user.is_authenticated:
+            return [throttle() for throttle in SUBMIT_THROTTLES]
+        return super().get_throttles()
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.opinion_detail(user=self.request.user)
+        return selectors.opinion_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return OpinionCreateSerializer
+        if self.action == "retrieve":
+            return OpinionDetailSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        if self.action == "unmask":
+            return UnmaskSerializer
+        return OpinionSerializer
+
+    @extend_schema(responses={201: OpinionSubmittedSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submitted = serializer.save()
+        opinion = submitted.opinion
+        body = {
+            "tracking_code": opinion.tracking_code,
+            "status": opinion.status,
+            "station": opinion.station.code,
+            "received_at": opinion.received_at,
+            "register_due": opinion.register_due,
+            "rating_key": submitted.rating_key,
+            "track_url": request.build_absolute_uri(reverse("visits:track", args=[opinion.tracking_code])),
+        }
+        data = dict(OpinionSubmittedSerializer(body).data)
+        if request.user.is_authenticated:
+            data["id"] = opinion.pk
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionSerializer, responses={200: OpinionSerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """One step of the workflow: ``register``, ``assign`` (``unit``), ``start``, ``answer`` (``answer``),
+        ``rate`` (``satisfied``), ``close`` (``note``, ``resolved``), ``reject`` (``reason``), ``reopen``
+        (``reason``). An action not allowed from the current status is a 409 listing the allowed actions."""
+        opinion = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = dict(serializer.validated_data)
+        action_name = params.pop("action")
+        services.opinion_transition(opinion=opinion, action=action_name, by=request.user, **params)
+        fresh = selectors.opinion_list(user=request.user).get(pk=opinion.pk)
+        return Response(OpinionSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=UnmaskSerializer, responses={200: OpenApiResponse(description="name and phone")})
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        """The citizen's name and phone in full, for county staff allowed to unmask; the look is logged."""
+        serializer = UnmaskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opinion: Opinion = self.get_object()
+        return Response(services.unmask_record(user=request.user, record=opinion, **serializer.data))
