@@ -157,7 +157,11 @@ def _figures(keys: Iterable[Key] | None) -> dict[Key, dict[str, int]]:
 
 def recompute(keys: Iterable[Key]) -> int:
     """Recompute the given station-months from the records and upsert them. Returns rows written."""
-    figures = _figures(keys)
+    from stations.models import Station
+
+    keys = set(keys)
+    alive = set(Station.objects.filter(pk__in={s for s, _ in keys}).values_list("pk", flat=True))
+    figures = _figures({k for k in keys if k[0] in alive})  # a deleted station's rows went with it
     rows = [StationMonth(station_id=s, month=m, **values) for (s, m), values in figures.items()]
     StationMonth.objects.bulk_create(
         rows,

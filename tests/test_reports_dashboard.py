@@ -266,3 +266,37 @@ def test_evaluation_pdf_renders_station_name(client, demo_user):
     assert "观沙岭街道金融中心人大代表联络站" in _pdf_text(response.content)
     client.force_login(demo_user("officer"))
     assert client.get("/dashboard/evaluation/YL-009/sheet.pdf?year=2025").status_code == 404
+
+
+def test_planner_closing_past_days_updates_rollups(django_capture_on_commit_callbacks):
+    """The planner marks published days held with a queryset update (no signals); the rollups follow."""
+    from stations.models import ReceptionDay
+    from stations.notices.planner import close_past_reception_days
+
+    day = ReceptionDay.objects.filter(station__code="YL-003", scheduled_date="2025-06-28").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        day.status = "published"
+        day.save()
+    held_before = StationMonth.objects.get(station=day.station, month=datetime.date(2025, 6, 1)).reception_days_held
+    with django_capture_on_commit_callbacks(execute=True):
+        assert close_past_reception_days(today=datetime.date(2026, 1, 1)) >= 1
+    row = StationMonth.objects.get(station=day.station, month=datetime.date(2025, 6, 1))
+    assert row.reception_days_held == held_before + 1
+    assert table() == recomputed()
+
+
+def test_deleting_a_station_leaves_rollups_consistent(django_capture_on_commit_callbacks):
+    """Deleting a station's records and then the station in one transaction: the recomputation after commit
+    skips the vanished station instead of failing on its foreign key."""
+    from tests.factories import StationFactory
+    from visits.models import VisitLog
+
+    station = StationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        VisitLog.objects.create(station=station, date=datetime.date(2025, 5, 5), people_count=3)
+    assert StationMonth.objects.get(station=station).people_received == 3
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        VisitLog.objects.filter(station=station).delete()
+        StationMonth.objects.filter(station=station).delete()
+        station.delete()
+    assert table() == recomputed()

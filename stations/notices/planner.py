@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy
 from liaison import reminders as reminder_registry
+from reports import rollups
 
 from .. import cache as page_cache
 from ..models import Notice, ReceptionDay, Subscriber
@@ -283,11 +284,15 @@ def publish_due_reception_days(
 def close_past_reception_days(*, today: datetime.date) -> int:
     """A published day whose date has passed was held. Moved and cancelled days keep their status (and reason):
     the public record of the change stays."""
-    closed = ReceptionDay.objects.filter(
+    due = ReceptionDay.objects.filter(
         date__lt=today, status=ReceptionDay.Status.PUBLISHED, notice_published_at__isnull=False
-    ).update(status=ReceptionDay.Status.HELD, updated_at=timezone.now())
+    )
+    touched = list(due.values_list("station_id", "date"))
+    closed = due.update(status=ReceptionDay.Status.HELD, updated_at=timezone.now())
     if closed:
         page_cache.bump_all()
+        for station_id, day in touched:  # a queryset update sends no signal: the dashboard's rollups too
+            rollups.mark_dirty(station_id, day)
     return closed
 
 
