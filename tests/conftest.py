@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -44,9 +45,18 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly by a test (services, commands, messages) speaks English, so assertions can name
+    the words; requests still negotiate their language (Chinese by default), and tests of pages say which."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def api():
-    return APIClient()
+    """An API client asking for English messages (the API's error texts are asserted in English)."""
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def login_api():
     """An API client signed in as the given demo (or any) user."""
 
     def make(user):
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(user)
         return client
 

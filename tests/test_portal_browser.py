@@ -295,10 +295,10 @@ def test_nearest_station_from_the_browsers_location(live_server, browser):
     results = page.locator("[data-nearest-output] ol li")
     results.first.wait_for()
     first = results.first.inner_text()
-    assert "橘子洲街道南片" in first and re.search(r"\d+ m", first)  # about 70 m from YL-002
+    assert "橘子洲街道南片" in first and re.search(r"\d+ (m|米)", first)  # about 70 m from YL-002
     assert results.count() == 3
     distance = page.locator('.station-card[data-code="YL-003"] [data-distance]')
-    assert distance.is_visible() and "km" in distance.inner_text()
+    assert distance.is_visible() and re.search(r"km|公里", distance.inner_text())
     assert fits_width(page)  # 360 px, the narrowest phone we support
     shot(page, "08-nearest-360")
     context.close()

@@ -194,37 +194,16 @@ def reception_rows(day, *, subscribers=None) -> list[NoticeRow]:
     """The reception notice of one day for its deputies on duty and the station's subscribers."""
     if subscribers is None:
         subscribers = _subscribers_by_station([day.station_id]).get(day.station_id, [])
-    message = messages.reception_notice(day)
-    key = reception_key(day)
-    return [
-        NoticeRow(
-            kind=Notice.Kind.RECEPTION,
-            key=key,
-            recipient=recipient,
-            channel=channel,
-            title=message.title,
-            text=message.text,
-            link=message.link,
-            reception_day_id=day.pk,
-            station_id=day.station_id,
-        )
-        for recipient, channel in _recipients(day, subscribers)
-    ]
+    return _day_rows(
+        day, Notice.Kind.RECEPTION, reception_key(day), messages.reception_notice(day), _recipients(day, subscribers)
+    )
 
 
-def change_rows(day) -> list[NoticeRow]:
-    """The change notice for the day's current ``change_count``: everyone already told about the day (any earlier
-    notice row) and everyone who would be told now."""
-    subscribers = _subscribers_by_station([day.station_id]).get(day.station_id, [])
-    told = (
-        Notice.objects.filter(reception_day=day).order_by("recipient", "channel").values_list("recipient", "channel")
-    ).distinct()
-    pairs = list(dict.fromkeys([*told, *_recipients(day, subscribers)]))
-    message = messages.change_notice(day)
-    key = f"{reception_key(day)}:change:{day.change_count}"
+def _day_rows(day, kind, key, message, pairs) -> list[NoticeRow]:
+    """One row per (recipient, channel) of a reception day's message."""
     return [
         NoticeRow(
-            kind=Notice.Kind.RECEPTION_CHANGE,
+            kind=kind,
             key=key,
             recipient=recipient,
             channel=channel,
@@ -236,6 +215,18 @@ def change_rows(day) -> list[NoticeRow]:
         )
         for recipient, channel in pairs
     ]
+
+
+def change_rows(day) -> list[NoticeRow]:
+    """The change notice for the day's current ``change_count``: everyone already told about the day (any earlier
+    notice row) and everyone who would be told now."""
+    subscribers = _subscribers_by_station([day.station_id]).get(day.station_id, [])
+    told = (
+        Notice.objects.filter(reception_day=day).order_by("recipient", "channel").values_list("recipient", "channel")
+    ).distinct()
+    pairs = list(dict.fromkeys([*told, *_recipients(day, subscribers)]))
+    key = f"{reception_key(day)}:change:{day.change_count}"
+    return _day_rows(day, Notice.Kind.RECEPTION_CHANGE, key, messages.change_notice(day), pairs)
 
 
 def publish_due_reception_days(
