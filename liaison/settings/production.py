@@ -18,3 +18,5 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+if env.str("SURVEY_PHONE_SALT", default="") in ("", "dev-survey-salt-change-me"):
+    sys.exit("SURVEY_PHONE_SALT must be set in production (it keeps survey phone hashes unguessable)")
