@@ -20,3 +20,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env.str("SURVEY_PHONE_SALT", default="") in ("", "dev-survey-salt-change-me"):
     sys.exit("SURVEY_PHONE_SALT must be set in production (it keeps survey phone hashes unguessable)")
+# HTTPS: behind the reverse proxy (X-Forwarded-Proto). The compose demo on plain http sets SECURE_COOKIES=false.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes from inside the network
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE_SSL_REDIRECT else 0)
