@@ -6,7 +6,8 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings.local")
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):  # unset or empty
+        os.environ["DJANGO_SETTINGS_MODULE"] = "liaison.settings.local"
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
