@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 
+pytest_plugins = ["tests.browser"]
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 

@@ -6,7 +6,6 @@ it needs. Screenshots go to ``test-artifacts/`` (git-ignored).
 """
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from deputies.models import Activity, ActivityPlan, ActivityPlanItem, Survey
 from deputies.services import survey_sync_questions
 from stations.models import Area, ReceptionDay, StationStaff
+from tests.browser import ARTIFACTS
 from tests.factories import (
     AreaFactory,
     DeputyFactory,
@@ -33,48 +33,10 @@ from tests.factories import (
 # the transactional tests that run after these find the database as migrations left it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 375, "height": 812}
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {message}")
-        pytest.skip(message)
-    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls that build the test data are
-    # still plain synchronous code, so Django's async-safety guard is lifted for this module only.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from .test_portal_browser import ARTIFACTS, browser  # noqa: F401 - the shared module-scoped browser fixture
+from .browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def signed_in_page(browser, live_server, username):  # noqa: F811
+def signed_in_page(browser, live_server, username):
     """A desktop-sized page carrying the session cookie of ``username`` (logged in through Django's client)."""
     from django.contrib.auth import get_user_model
 
@@ -25,7 +25,7 @@ def signed_in_page(browser, live_server, username):  # noqa: F811
     return page, errors
 
 
-def test_dashboard_for_county_and_street_staff(live_server, browser):  # noqa: F811
+def test_dashboard_for_county_and_street_staff(live_server, browser):
     call_command("seed_demo", verbosity=0)  # live_server flushed the session's demo data
 
     page, errors = signed_in_page(browser, live_server, "county")
