@@ -9,21 +9,22 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
+from deputies.models import Level, SuggestionCategory
 from stations.models import Area, Station
 
 from . import selectors
 from .models import StationEvaluation, StationMonth
 
 KPI_FIGURES = [
-    ("people_received", _l("People received")),
-    ("people_visited", _l("People visited by deputies")),
-    ("opinions_received", _l("Opinions received")),
-    ("opinions_resolved", _l("Opinions resolved")),
-    ("practical_matters", _l("Practical matters")),
-    ("activities", _l("Activities")),
-    ("survey_participants", _l("Survey participants")),
+    ("people_received", gettext_lazy("People received")),
+    ("people_visited", gettext_lazy("People visited by deputies")),
+    ("opinions_received", gettext_lazy("Opinions received")),
+    ("opinions_resolved", gettext_lazy("Opinions resolved")),
+    ("practical_matters", gettext_lazy("Practical matters")),
+    ("activities", gettext_lazy("Activities")),
+    ("survey_participants", gettext_lazy("Survey participants")),
 ]
 TREND_FIGURES = ["people_received", "people_visited", "opinions_received", "activities", "practical_matters"]
 BREAKDOWN_FIGURES = [
@@ -173,6 +174,12 @@ def build(*, user, filters: Filters) -> dict:
             "suggestions": summary["suggestions_by_category"],
             "funnel": funnel,
             "map": points,
+            # Labels in the page's language for the charts' legends and axes.
+            "labels": {
+                **{key: str(label) for key, label in KPI_FIGURES},
+                **{level: str(label) for level, label in Level.choices},
+                **{category: str(label) for category, label in SuggestionCategory.choices},
+            },
         },
         "breakdown": breakdown,
         "by_station": bool(by_station),

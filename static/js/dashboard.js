@@ -16,26 +16,26 @@
       window.addEventListener("resize", function () { c.resize(); });
       return c;
     }
-    var names = { people_received: "接待 received", people_visited: "走访 visited", opinions_received: "意见 opinions",
-      activities: "活动 activities", practical_matters: "实事 matters" };
+    var names = data.labels;
+    function label(key) { return names[key] || key; }
     chart("chart-trend", {
       tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 10, bottom: 50 },
       xAxis: { type: "category", data: data.trend.labels }, yAxis: { type: "value" },
       series: Object.keys(data.trend.series).map(function (k) {
-        return { name: names[k] || k, type: "line", smooth: true, data: data.trend.series[k] };
+        return { name: label(k), type: "line", smooth: true, data: data.trend.series[k] };
       })
     });
     chart("chart-levels", {
       tooltip: { trigger: "item" },
       series: [{ type: "pie", radius: ["40%", "70%"], data: Object.keys(data.levels).filter(function (k) { return data.levels[k]; })
-        .map(function (k) { return { name: k, value: data.levels[k] }; }) }]
+        .map(function (k) { return { name: label(k), value: data.levels[k] }; }) }]
     });
     var breakdown = chart("chart-breakdown", {
       tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 10, bottom: 90 },
       xAxis: { type: "category", data: data.breakdown.map(function (r) { return r.name; }), axisLabel: { rotate: 40 } },
       yAxis: { type: "value" },
       series: ["people_received", "opinions_received", "activities"].map(function (k) {
-        return { name: names[k], type: "bar", data: data.breakdown.map(function (r) { return r[k]; }) };
+        return { name: label(k), type: "bar", data: data.breakdown.map(function (r) { return r[k]; }) };
       })
     });
     if (breakdown) breakdown.on("click", function (p) {
@@ -44,7 +44,7 @@
       window.location.search = "?" + query + "&" + key + "=" + encodeURIComponent(row.key);
     });
     chart("chart-suggestions", {
-      tooltip: {}, xAxis: { type: "category", data: ["development", "livelihood", "rural"] }, yAxis: { type: "value" },
+      tooltip: {}, xAxis: { type: "category", data: ["development", "livelihood", "rural"].map(label) }, yAxis: { type: "value" },
       grid: { left: 30, right: 10, top: 10, bottom: 30 },
       series: [{ type: "bar", data: [data.suggestions.development, data.suggestions.livelihood, data.suggestions.rural] }]
     });
