@@ -112,10 +112,11 @@ def compute_evaluation(
             raise DomainError(_("Unknown station: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
     sheets = score_sheet(scheme=scheme, stations=stations, today=today)
     now = timezone.now()
-    evaluations = {}
-    for station_id in sheets:
-        evaluation, _created = StationEvaluation.objects.get_or_create(scheme=scheme, station_id=station_id)
-        evaluations[station_id] = evaluation
+    evaluations = {e.station_id: e for e in StationEvaluation.objects.filter(scheme=scheme, station_id__in=sheets)}
+    StationEvaluation.objects.bulk_create(
+        [StationEvaluation(scheme=scheme, station_id=s) for s in sheets if s not in evaluations], batch_size=1000
+    )
+    evaluations = {e.station_id: e for e in StationEvaluation.objects.filter(scheme=scheme, station_id__in=sheets)}
     existing = {(s.evaluation_id, s.item_id): s for s in ItemScore.objects.filter(evaluation__in=evaluations.values())}
     to_create, to_update = [], []
     for station_id, rows in sheets.items():

@@ -267,3 +267,9 @@ def test_officer_live_preview(client, demo_user):
     assert "YL-001" in page.text or "橘子洲街道北片" in page.text
     assert client.get("/dashboard/evaluation/YL-002/?year=2025").status_code == 404
     assert client.get("/dashboard/evaluation/").status_code == 302
+
+
+def test_computing_the_year_costs_a_fixed_number_of_queries(scheme_2025, django_assert_max_num_queries):
+    """Rules read the year's data in bulk, and sheets are written in bulk: no query per station."""
+    with django_assert_max_num_queries(60):
+        evaluation.compute_evaluation(scheme=scheme_2025)
