@@ -3,20 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.access import AREA_ROLES, STATION_ROLES, Role
 
-class Role(models.TextChoices):
-    """What a user does in the station network; scoping (liaison.scoping) reads it."""
-
-    ADMIN = "admin", _("System administrator")
-    COUNTY = "county", _("County NPC staff")
-    STREET = "street", _("Street/township NPC staff")
-    HEAD = "head", _("Station head")
-    OFFICER = "officer", _("Liaison officer")
-    DEPUTY = "deputy", _("Deputy")
-
-
-AREA_ROLES = (Role.COUNTY, Role.STREET)
-STATION_ROLES = (Role.HEAD, Role.OFFICER)
+__all__ = ["AREA_ROLES", "STATION_ROLES", "Role", "User"]
 
 
 class User(AbstractUser):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from liaison.admin import ScopedAdmin
+from core.admin import ScopedAdmin
 
 from .models import (
     Activity,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from liaison import pdf
+from core import pdf
 
 from .selectors import DutyRecord, DutyRecordDetails
 

@@ -1,4 +1,4 @@
-"""Reminders of deputies' work, delivered by the notices machinery (liaison.reminders):
+"""Reminders of deputies' work, delivered by the notices machinery (notices.reminders):
 
 - ``activity_gap``: each station holds at least one activity a quarter. On the first day of the quarter's last
   month (1 March, 1 June, 1 September, 1 December) a station with no activity yet in the quarter reminds its
@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from liaison.reminders import Reminder, reminder_planner
+from notices.reminders import Reminder, reminder_planner
 from stations.models import StationStaff
 
 from .models import Survey

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from liaison.api import ConflictError, DomainError
+from core.api import ConflictError, DomainError
 from stations.models import Membership, Station
 from visits.models import ResponsibleUnit
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from core import health
 from deputies.api.views import (
     ActivityPlanViewSet,
     ActivityViewSet,
@@ -14,18 +15,11 @@ from deputies.api.views import (
     SuggestionViewSet,
     SurveyViewSet,
 )
+from notices.api.views import NoticeViewSet
+from portal import views as portal_views
 from reports.api.views import DashboardSummaryView, EvaluationViewSet
-from stations import views as station_views
-from stations.api.views import (
-    AreaViewSet,
-    DutyRotaViewSet,
-    NoticeViewSet,
-    ReceptionDayViewSet,
-    StationViewSet,
-)
+from stations.api.views import AreaViewSet, DutyRotaViewSet, ReceptionDayViewSet, StationViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
-
-from . import health, views
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -53,20 +47,18 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("robots.txt", station_views.robots_txt, name="robots"),
-    path("sitemap.xml", station_views.sitemap_xml, name="sitemap"),
     path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", portal_views.robots_txt, name="robots"),
+    path("sitemap.xml", portal_views.sitemap_xml, name="sitemap"),
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("desk/", views.desk, name="desk"),
-    path("", include("deputies.urls")),  # before visits: its desk/<code>/ would catch desk/deputies/
+    path("desk/", include("desk.urls")),
     path("", include("reports.urls")),
-    path("", include("visits.urls")),
-    path("", include("stations.urls")),
+    path("", include("portal.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from liaison.admin import ScopedAdmin
+from core.admin import ScopedAdmin
 
 from . import evaluation
 from .models import (

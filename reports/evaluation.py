@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.api import ConflictError, DomainError
+from core.api import ConflictError, DomainError
 from stations.models import Station
 
 from .models import EvaluationAudit, EvaluationItem, EvaluationScheme, ItemScore, StationEvaluation

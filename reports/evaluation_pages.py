@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 
-from liaison.api import DomainError
+from core.api import DomainError
 from stations.models import Station
 
 from . import evaluation, selectors

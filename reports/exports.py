@@ -1,5 +1,5 @@
 """Excel and PDF exports of the dashboard and the evaluation (openpyxl write-only workbooks; PDFs through the
-shared ``liaison.pdf`` helper, which embeds a CJK font so Chinese renders on any machine)."""
+shared ``core.pdf`` helper, which embeds a CJK font so Chinese renders on any machine)."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
 
 def evaluation_pdf(*, sheet: StationEvaluation) -> HttpResponse:
     """One station's sheet: totals, and every item with its score and evidence."""
-    from liaison import pdf
+    from core import pdf
 
     scores = sheet.scores.select_related("item__category").order_by("item__order")
     rows = [
@@ -169,7 +169,7 @@ def evaluation_pdf(*, sheet: StationEvaluation) -> HttpResponse:
 
 def annual_report_pdf(*, context: dict) -> HttpResponse:
     """The county's annual report: the headline figures, by street, and the evaluation ranking."""
-    from liaison import pdf
+    from core import pdf
 
     filters, summary = context["filters"], context["summary"]
     levels = summary["deputies_by_level"]

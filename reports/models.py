@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scoping import ScopedQuerySet
+from core.access import ScopedQuerySet
 
 
 class StationMonth(models.Model):

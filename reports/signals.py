@@ -9,6 +9,8 @@ mass imports) call ``rollups.mark_dirty`` themselves or ``rollups.rebuild()``.
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from core import hooks
+
 from . import rollups
 
 OLD_KEYS_ATTR = "_rollup_old_key"
@@ -43,7 +45,17 @@ def _keys(instance, paths) -> set:
     return keys
 
 
+def _on_records_changed(sender, station_ids=None, months=None, **kwargs):
+    """Writes without model signals (``core.hooks.records_changed``) mark their station-months too."""
+    if station_ids is None or not months:
+        return
+    for station_id in station_ids:
+        for month in months:
+            rollups.mark_dirty(station_id, month)
+
+
 def connect() -> None:
+    hooks.changed.connect(_on_records_changed, weak=False, dispatch_uid="rollups-records-changed")
     for model, paths in _tracked().items():
         simple = all("__" not in s and "__" not in d for s, d in paths)
 

@@ -15,5 +15,4 @@ urlpatterns = [
     path("dashboard/evaluation/<str:code>/", views.evaluation_sheet, name="evaluation_sheet"),
     path("dashboard/evaluation/<str:code>/score/", views.evaluation_score, name="evaluation_score"),
     path("dashboard/evaluation/<str:code>/sheet.pdf", views.evaluation_pdf, name="evaluation_pdf"),
-    path("desk/evaluation/", views.evaluation_preview, name="evaluation_preview"),
 ]

@@ -16,8 +16,8 @@ from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from accounts.models import Role
-from liaison.api import DomainError
-from liaison.scoping import access_station_by_code
+from core.access import access_station_by_code
+from core.api import DomainError
 
 from . import dashboard, evaluation, evaluation_pages, exports, selectors
 from .models import StationEvaluation
@@ -36,7 +36,7 @@ def _api_errors_to_pages(view):
         except DRFPermissionDenied as exc:
             raise PermissionDenied(str(exc.detail)) from None
         except DRFValidationError as exc:
-            return render(request, "reports/bad_request.html", {"errors": exc.detail}, status=400)
+            return render(request, "bad_request.html", {"errors": exc.detail}, status=400)
         except APIException:
             raise
 
@@ -68,7 +68,7 @@ def dashboard_page(request):
 def evaluation_overview(request):
     """All stations of a year side by side, sortable, with the 2-3-4-5 matrix (county and street staff)."""
     if request.user.role in (Role.HEAD, Role.OFFICER, Role.DEPUTY) and not request.user.is_superuser:
-        return redirect("reports:evaluation_preview")
+        return redirect("desk:evaluation")
     context = evaluation_pages.overview(user=request.user, params=request.GET)
     context["is_county"] = _is_county(request.user)
     return render(request, "reports/evaluation_overview.html", context)

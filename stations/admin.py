@@ -1,22 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from liaison.admin import ScopedAdmin
+from core.admin import ScopedAdmin
 
 from .models import (
     Area,
     DutyRota,
     DutyRotaMember,
     Membership,
-    Notice,
     ReceptionDay,
     Station,
     StationDocument,
     StationStaff,
-    Subscriber,
 )
-from .notices.delivery import notices_resend
 
 
 @admin.register(Area)
@@ -115,52 +111,3 @@ class DutyRotaAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class NoticeAdminAccess:
-    """Notices: county staff and administrators only (they name recipients)."""
-
-    def has_module_permission(self, request):
-        return super().has_module_permission(request) and (
-            request.user.is_superuser or getattr(request.user, "role", "") in (Role.COUNTY, Role.ADMIN)
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-
-@admin.register(Notice)
-class NoticeAdmin(NoticeAdminAccess, ScopedAdmin):
-    list_display = ["id", "kind", "reception_day", "recipient", "channel", "status", "attempts", "sent_at"]
-    list_filter = ["status", "channel", "kind"]
-    search_fields = ["recipient", "key"]
-    list_select_related = ["reception_day__station"]
-    readonly_fields = [f.name for f in Notice._meta.fields]
-    actions = ["resend_failed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("Resend the selected failed notices"))
-    def resend_failed(self, request, queryset):
-        count = notices_resend(notice_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, _("%(n)d failed notices queued again.") % {"n": count})
-
-
-@admin.register(Subscriber)
-class SubscriberAdmin(NoticeAdminAccess, ScopedAdmin):
-    """Residents' sign-ups, with the address masked: nobody reads it in full here."""
-
-    list_display = ["station", "channel", "masked_address", "confirmed_at", "created_at"]
-    list_filter = ["channel", "station__street"]
-    search_fields = ["station__code"]
-    list_select_related = ["station"]
-    fields = ["station", "channel", "masked_address", "confirmed_at", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

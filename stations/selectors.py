@@ -10,9 +10,7 @@ from deputies.models import LEVEL_ORDER, Deputy, Mandate
 from .models import (
     DutyRota,
     DutyRotaMember,
-    InboxMessage,
     Membership,
-    Notice,
     ReceptionDay,
     Station,
     StationStaff,
@@ -170,25 +168,6 @@ def duty_history(*, station_ids, before):
     for pk, (station_id, scheduled) in days.items():
         per_station.setdefault(station_id, []).append((scheduled, duty[pk]))
     return {station_id: History.from_days(per_station.get(station_id, [])) for station_id in station_ids}
-
-
-def inbox_for(*, user, limit: int = 20):
-    """The user's in-site messages, newest first (a list of ``InboxMessage``; one query). For
-    ``templates/stations/_inbox.html``: ``{% include "stations/_inbox.html" with inbox_messages=... %}``."""
-
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-pk")[:limit])
-
-
-def inbox_unread_count(*, user) -> int:
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notice_staff_base():
-    return Notice.objects.select_related("reception_day")
 
 
 def duty_rota_for(*, station, on=None) -> dict:

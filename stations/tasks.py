@@ -1,8 +1,4 @@
-"""Celery tasks of the stations app: thin, they take ids and call the services.
-
-Beat (liaison/settings/base.py): ``generate_next_month_reception_days`` on the 1st, ``plan_notices`` daily at
-08:00 Asia/Shanghai, ``sweep_notices`` every five minutes.
-"""
+"""Celery tasks of the stations app: thin, they call the services. Scheduled in ``liaison/celery.py``."""
 
 import datetime
 
@@ -10,31 +6,6 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .notices import delivery, planner
-
-
-@shared_task(name="stations.send_notice", ignore_result=True, soft_time_limit=60, time_limit=90)
-def send_notice(notice_id: int) -> str:
-    """Deliver one notice row exactly once (stations.notices.delivery)."""
-    return delivery.notice_send(notice_id=notice_id)
-
-
-@shared_task(name="stations.plan_notices", ignore_result=True)
-def plan_notices(today: str | None = None) -> dict:
-    """Publish the reception days due within three days, record their notices and the reminders, queue them."""
-    day = datetime.date.fromisoformat(today) if today else None
-    report = planner.run_planner(today=day)
-    return {
-        "days_published": report.days_published,
-        "reception_notices": report.reception_notices,
-        "reminders": report.reminders,
-        "failed_planners": report.failed_planners,
-    }
-
-
-@shared_task(name="stations.sweep_notices", ignore_result=True)
-def sweep_notices() -> dict:
-    return vars(delivery.notices_sweep())
 
 
 @shared_task(name="stations.generate_next_month_reception_days", ignore_result=True)

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from liaison.admin import EDIT_ROLES, ScopedAdmin
-from liaison.models import CalendarException
+from core.admin import EDIT_ROLES, ScopedAdmin
+from core.models import CalendarException
 
 from .models import Opinion, OpinionEvent, Outreach, PracticalMatter, ResponsibleUnit, UnmaskLog, VisitLog
 

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import PHONE_HELP
 from deputies.models import Deputy
 from stations.models import ReceptionDay
 
 from .models import CONTENT_MAX, Opinion, ResponsibleUnit, VisitLog
-from .personal import PHONE_HELP
 
 CATEGORIES = [
     "交通出行",

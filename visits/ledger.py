@@ -26,12 +26,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.privacy import can_unmask, is_valid_phone, mask_name, mask_phone, normalise_phone
+from core.workdays import WorkingDayCalendar
 from deputies.models import Deputy
-from liaison.workdays import WorkingDayCalendar
 
 from . import services
 from .models import CONTENT_MAX, Opinion, OpinionStatus, Outreach, PracticalMatter, ResponsibleUnit, VisitLog
-from .personal import can_unmask, is_valid_phone, mask_name, mask_phone, normalise_phone
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 MAX_ROWS = 20000  # per sheet: a station's ledger for many years fits easily

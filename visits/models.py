@@ -11,9 +11,8 @@ from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.scoping import ScopedQuerySet
-
-from .personal import mask_name, mask_phone
+from core.access import ScopedQuerySet
+from core.privacy import mask_name, mask_phone
 
 CONTENT_MAX = 2000
 ANSWER_MAX = 4000

@@ -1,4 +1,4 @@
-"""Reminders of opinion deadlines, for the generic reminder mechanism (``liaison.reminders``).
+"""Reminders of opinion deadlines, for the generic reminder mechanism (``notices.reminders``).
 
 Two working days before a deadline (and every day after that until it is met or passes, so a missed run
 catches up; the notice table's unique key keeps it to one notice per occurrence) the responsible staff are
@@ -14,8 +14,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from liaison.reminders import Reminder, reminder_planner
-from liaison.workdays import WorkingDayCalendar
+from core.workdays import WorkingDayCalendar
+from notices.reminders import Reminder, reminder_planner
 
 from .models import DUE_FIELD_BY_STATUS, Opinion
 from .selectors import station_staff_user_ids

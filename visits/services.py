@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.models import Role
-from liaison.api import ConflictError, DomainError
-from liaison.workdays import WorkingDayCalendar, add_working_days
+from core.api import ConflictError, DomainError
+from core.privacy import can_unmask, is_valid_phone, normalise_phone
+from core.workdays import WorkingDayCalendar, add_working_days
 from stations.models import Membership, Station
 
 from .codes import hash_rating_key, new_rating_key, new_tracking_code
@@ -34,7 +35,6 @@ from .models import (
     UnmaskLog,
     VisitLog,
 )
-from .personal import can_unmask, is_valid_phone, normalise_phone
 
 S = OpinionStatus
 Action = OpinionEvent.Action

@@ -1,4 +1,4 @@
-"""The tracking code by SMS, through the notices machinery's channels (``stations.notices.channels``:
+"""The tracking code by SMS, through the notices machinery's channels (``notices.channels``:
 ``SMS_BACKEND``, or the ``NOTICE_SINK`` in development and tests)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def send_tracking_code(*, opinion_id: int) -> bool:
     """Send the code once per opinion (a retried task finds the mark and sends nothing); False if there is
     no phone or it was already sent."""
-    from stations.notices.channels import absolute, send_direct
+    from notices.channels import absolute, send_direct
 
     opinion = Opinion.objects.filter(pk=opinion_id).select_related("station").first()
     if opinion is None or not opinion.citizen_phone:
@@ -28,7 +28,7 @@ def send_tracking_code(*, opinion_id: int) -> bool:
     text = _("Your opinion to %(station)s was received. Tracking code: %(code)s. Follow it at %(url)s") % {
         "station": opinion.station.name,
         "code": opinion.tracking_code,
-        "url": absolute(reverse("visits:track", args=[opinion.tracking_code])),
+        "url": absolute(reverse("portal:track", args=[opinion.tracking_code])),
     }
     try:
         send_direct(

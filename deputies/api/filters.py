@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from liaison.filters import StrictBooleanFilter
+from core.filters import StrictBooleanFilter
 from stations.models import Membership
 
 from ..models import (

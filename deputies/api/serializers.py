@@ -362,7 +362,7 @@ class SurveyStaffSerializer(SurveySerializer):
         read_only_fields = fields
 
     def get_public_url(self, survey) -> str:
-        path = reverse("deputies:survey-respond", kwargs={"token": survey.token})
+        path = reverse("portal:survey-respond", kwargs={"token": survey.token})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

@@ -8,10 +8,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
-from liaison.api import DomainError, PublicOrScopedReadOnlyViewSet
+from core import ratelimit
+from core.api import DomainError, PublicOrScopedReadOnlyViewSet
 
 from .. import selectors, services
-from ..limits import survey_submission_allowed
 from ..models import (
     ActivityPlan,
     Deputy,
@@ -349,7 +349,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
         survey = Survey.objects.filter(token=data["token"], station__is_active=True).first()
         if survey is None:
             raise NotFound(_("No such survey."))
-        if not survey_submission_allowed(request, survey_id=survey.pk):
+        if not ratelimit.hit("survey-submit", request=request, key=str(survey.pk)).allowed:
             raise Throttled(detail=_("Too many ballots from here; please try again later."))
         services.survey_respond_online(survey=survey, phone=data["phone"], ratings=_ratings(data["answers"]))
         return Response({"detail": _("Thank you: your ballot is recorded.")}, status=status.HTTP_201_CREATED)

@@ -58,12 +58,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "liaison",
+    "core",
     "accounts",
+    "notices",
     "stations",
     "deputies",
     "visits",
     "reports",
+    "portal",
+    "desk",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -146,8 +150,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"  # the schedule: liaison/celery.py
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -156,10 +159,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "liaison.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "liaison.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "1200/minute"},
     "PAGE_SIZE": 50,
 }
@@ -192,64 +195,29 @@ LOGGING = {
 # Demo accounts share one password (CONTRACT.md).
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in CONTRACT.md for the demo accounts
 
-# --- visits (issue 5): opinion deadlines in working days, citizen submission limits, data retention ---
+# Opinions: deadlines in working days, citizen submission limits, data retention.
 OPINION_DEADLINE_WORKING_DAYS = {
     "register": env.int("OPINION_REGISTER_WORKING_DAYS", default=2),  # of receipt
     "assign": env.int("OPINION_ASSIGN_WORKING_DAYS", default=10),  # of registration
     "answer": env.int("OPINION_ANSWER_WORKING_DAYS", default=15),  # of assignment
 }
 OPINION_REMINDER_WORKING_DAYS_BEFORE = 2
-OPINION_SUBMIT_RATES = {"minute": "5/minute", "day": "30/day"}  # per IP, anonymous QR submissions
 OPINION_RATING_ATTEMPTS_PER_HOUR = 5  # wrong proofs per opinion on the tracking page
 VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=730)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "OpinionStatusEnum": "visits.models.OpinionStatus.choices",
-        "OpinionChannelEnum": "visits.models.OpinionChannel.choices",
-        "OpinionRatingEnum": "visits.models.OpinionRating.choices",
-        "OpinionActionEnum": "visits.models.OpinionAction.choices",
-    }
-)
-from celery.schedules import crontab  # noqa: E402
 
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "visits-anonymise-old-records": {
-            "task": "visits.tasks.anonymise_old_records",
-            "schedule": crontab(hour=3, minute=30),
-        },
-    }
-)
+# Public forms' rate limits (core.ratelimit), per client address: {window: (count, seconds)}.
+RATE_LIMITS = {
+    "opinion-submit": {"minute": (5, 60), "day": (30, 86400)},  # the QR form and the anonymous API share it
+    "survey-submit": {"minute": (5, 60), "hour": (30, 3600)},  # per client address and survey
+    "subscribe-ip": {"hour": (10, 3600)},
+    "subscribe-address": {"hour": (3, 3600)},  # per phone or e-mail address
+}
 
-# --- deputies' work (issue 6): year-end survey responses, one per phone, kept only as a salted hash ---
+# Year-end survey responses: one per phone, kept only as a salted hash.
 SURVEY_PHONE_SALT = env.str("SURVEY_PHONE_SALT", default="dev-survey-salt-change-me")
-SURVEY_SUBMIT_RATES = {"minute": (5, 60), "hour": (30, 3600)}  # per client address and survey: (count, seconds)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {
-        "ActivityKindEnum": "deputies.models.ActivityKind.choices",
-        "SuggestionCategoryEnum": "deputies.models.SuggestionCategory.choices",
-        "SuggestionStatusEnum": "deputies.models.SuggestionStatus.choices",
-        "SuggestionAnswerClassEnum": "deputies.models.SuggestionAnswerClass.choices",
-        "SuggestionAssessmentEnum": "deputies.models.SuggestionAssessment.choices",
-        "SurveyRatingEnum": "deputies.models.Rating.choices",
-        "SurveyChannelEnum": "deputies.models.SurveyChannel.choices",
-    }
-)
-from celery.schedules import crontab as _deputies_crontab  # noqa: E402
 
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "deputies-open-year-end-surveys": {  # every active station gets its survey; the window opens 10 December
-            "task": "deputies.tasks.open_year_end_surveys",
-            "schedule": _deputies_crontab(month_of_year=12, day_of_month=1, hour=7, minute=0),
-        },
-    }
-)
-
-# --- stations (issue 4): reception days, notices delivered exactly once, subscriptions ---
-from celery.schedules import crontab  # noqa: E402
-
-SMS_BACKEND = env.str("SMS_BACKEND", default="stations.notices.channels.ConsoleSMSBackend")
+# Notices: reception days announced three days ahead, every message delivered exactly once.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notices.channels.ConsoleSMSBackend")
 NOTICE_SINK = env.str("NOTICE_SINK", default="")  # a file path: every channel writes JSON lines instead of sending
 NOTICE_LANGUAGE = "zh-hans"  # the language of SMS, e-mail and inbox texts
 NOTICE_DAYS_AHEAD = 3  # a reception day's notice is published three days ahead (the 25th for the 28th)
@@ -257,16 +225,20 @@ NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=5)
 NOTICE_RETRY_BACKOFF = env.float("NOTICE_RETRY_BACKOFF", default=30.0)  # seconds, doubled each attempt
 NOTICE_SWEEP_AFTER = env.int("NOTICE_SWEEP_AFTER", default=300)  # seconds a notice may stay pending unsent
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")  # for links in e-mails and SMS
-SUBSCRIBE_RATES = {"ip": (10, 3600), "address": (3, 3600)}  # sign-ups per client address / per phone or e-mail
 if CELERY_TASK_ALWAYS_EAGER:  # in-process tasks: one INFO line per notice sent would drown the command's output
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "stations-generate-next-month-reception-days": {
-            "task": "stations.generate_next_month_reception_days",
-            "schedule": crontab(day_of_month=1, hour=1, minute=0),
-        },
-        "stations-plan-notices": {"task": "stations.plan_notices", "schedule": crontab(hour=8, minute=0)},
-        "stations-sweep-notices": {"task": "stations.sweep_notices", "schedule": 300.0},
-    }
-)
+
+# OpenAPI names of the enums shared by several serializers.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "OpinionStatusEnum": "visits.models.OpinionStatus.choices",
+    "OpinionChannelEnum": "visits.models.OpinionChannel.choices",
+    "OpinionRatingEnum": "visits.models.OpinionRating.choices",
+    "OpinionActionEnum": "visits.models.OpinionAction.choices",
+    "ActivityKindEnum": "deputies.models.ActivityKind.choices",
+    "SuggestionCategoryEnum": "deputies.models.SuggestionCategory.choices",
+    "SuggestionStatusEnum": "deputies.models.SuggestionStatus.choices",
+    "SuggestionAnswerClassEnum": "deputies.models.SuggestionAnswerClass.choices",
+    "SuggestionAssessmentEnum": "deputies.models.SuggestionAssessment.choices",
+    "SurveyRatingEnum": "deputies.models.Rating.choices",
+    "SurveyChannelEnum": "deputies.models.SurveyChannel.choices",
+}

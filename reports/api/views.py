@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
-from liaison.api import DomainError, ScopedViewSetMixin
+from core.api import DomainError, ScopedViewSetMixin
 
 from .. import evaluation, selectors
 from ..models import EvaluationScheme, ItemScore, StationEvaluation
@@ -110,7 +110,7 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
             raise NotFound(exc.message) from None
         station = body.validated_data.get("station")
         if station:
-            from liaison.scoping import access_station_by_code
+            from core.access import access_station_by_code
 
             access_station_by_code(request.user, station)
         results = evaluation.compute_evaluation(

@@ -3,9 +3,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.filters import StrictBooleanFilter
+from core.filters import StrictBooleanFilter
 
-from ..models import Area, Channel, Notice, ReceptionDay, Station
+from ..models import Area, ReceptionDay, Station
 
 MAX_SEARCH = 100
 
@@ -59,16 +59,3 @@ class ReceptionDayFilter(django_filters.FilterSet):
     def filter_month(self, queryset, name, value):
         year, month = (int(part) for part in value.split("-"))
         return queryset.filter(date__year=year, date__month=month)
-
-
-class NoticeFilter(django_filters.FilterSet):
-    reception_day = django_filters.NumberFilter(field_name="reception_day_id")
-    status = django_filters.ChoiceFilter(choices=Notice.Status.choices)
-    channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    kind = django_filters.CharFilter(max_length=40)
-    recipient = django_filters.CharFilter(max_length=40)
-    station = django_filters.CharFilter(field_name="station__code", max_length=20)
-
-    class Meta:
-        model = Notice
-        fields = ["reception_day", "status", "channel", "kind", "recipient", "station"]

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Area, Notice, ReceptionDay, Station
+from ..models import Area, ReceptionDay, Station
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -139,34 +139,6 @@ class ReceptionDayMoveSerializer(serializers.Serializer):
 
 class ReceptionDayCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
-
-
-class NoticeSerializer(serializers.ModelSerializer):
-    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Notice
-        fields = [
-            "id",
-            "kind",
-            "key",
-            "reception_day",
-            "station",
-            "recipient",
-            "channel",
-            "status",
-            "attempts",
-            "last_error",
-            "created_at",
-            "enqueued_at",
-            "next_attempt_at",
-            "sent_at",
-        ]
-        read_only_fields = fields
-
-
-class NoticeResendSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
 
 
 class RotaMemberSerializer(serializers.Serializer):

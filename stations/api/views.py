@@ -4,17 +4,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Role
-from liaison.api import PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
-from liaison.scoping import access_station_by_code
+from core.access import access_station_by_code
+from core.api import PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 from .. import selectors, services
 from ..models import Area
-from .filters import AreaFilter, NoticeFilter, ReceptionDayFilter, StationFilter
+from .filters import AreaFilter, ReceptionDayFilter, StationFilter
 from .serializers import (
     AreaSerializer,
     DutyRotaSerializer,
-    NoticeResendSerializer,
-    NoticeSerializer,
     ReceptionDayCancelSerializer,
     ReceptionDayMoveSerializer,
     ReceptionDaySerializer,
@@ -139,26 +137,6 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
-
-
-@extend_schema_view(resend=extend_schema(request=NoticeResendSerializer, responses=NoticeResendSerializer))
-class NoticeViewSet(ScopedReadOnlyViewSet):
-    """Notice rows (one per kind, occurrence, recipient and channel), for county staff and administrators."""
-
-    permission_classes = [IsCountyStaffOrAdmin]
-    base_queryset = selectors.notice_staff_base()
-    serializer_class = NoticeSerializer
-    filterset_class = NoticeFilter
-    ordering = "-id"
-
-    @action(detail=False, methods=["post"])
-    def resend(self, request):
-        """Send failed notices again (ids outside the caller's scope or not failed are ignored)."""
-        serializer = NoticeResendSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ids = self.get_queryset().filter(pk__in=serializer.validated_data["ids"]).values_list("pk", flat=True)
-        count = services.notices_resend(notice_ids=list(ids))
-        return Response({"resent": count})
 
 
 @extend_schema_view(

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from liaison.filters import StrictBooleanFilter
+from core.filters import StrictBooleanFilter
 
 from ..codes import normalise_tracking_code
 from ..models import Opinion, OpinionStatus, Outreach, PracticalMatter, VisitLog

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.privacy import mask_name, mask_phone
 from deputies.models import Deputy
 from stations.models import ReceptionDay, Station
 
@@ -19,7 +20,6 @@ from ..models import (
     ResponsibleUnit,
     VisitLog,
 )
-from ..personal import mask_name, mask_phone
 
 StationCodeField = serializers.SlugRelatedField
 

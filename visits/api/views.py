@@ -6,7 +6,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from liaison.api import ScopedViewSetMixin
+from core.api import ScopedViewSetMixin
 
 from .. import selectors, services
 from ..models import Opinion
@@ -135,7 +135,7 @@ class OpinionViewSet(
             "received_at": opinion.received_at,
             "register_due": opinion.register_due,
             "rating_key": submitted.rating_key,
-            "track_url": request.build_absolute_uri(reverse("visits:track", args=[opinion.tracking_code])),
+            "track_url": request.build_absolute_uri(reverse("portal:track", args=[opinion.tracking_code])),
         }
         data = dict(OpinionSubmittedSerializer(body).data)
         if request.user.is_authenticated:

@@ -1,0 +1,432 @@
+"""The station desk (/desk/): the liaison officer's daily tool, server-rendered with htmx partials.
+
+Every query starts from ``for_user``; a station or record outside the user's scope is a 404. Each panel
+(visit logs, opinions, outreach, practical matters) is one view answering GET with its partial and POST with
+the partial after saving (htmx), or a redirect back to the desk (plain form posts without JavaScript).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role
+from core.access import access_station_by_code, get_scoped_or_404
+from core.api import DomainError
+from core.privacy import can_unmask
+from visits import ledger, selectors, services
+from visits.forms import (
+    CATEGORIES,
+    LedgerImportForm,
+    LedgerRangeForm,
+    OpinionForm,
+    OutreachForm,
+    PracticalMatterForm,
+    TransitionForm,
+    VisitLogForm,
+    apply_service,
+)
+from visits.models import ResponsibleUnit, VisitLog
+
+RECENT = 10
+QUEUE_SIZE = 60
+IMPORT_TTL = 30 * 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _desk_user(request):
+    if not request.user.is_authenticated:
+        raise Http404
+    role = Role.ADMIN if request.user.is_superuser else request.user.role
+    if role not in (Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN):
+        raise Http404
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The desk page
+
+
+@login_required
+def station_desk(request):
+    """/desk/ for station staff and supervisors: the desk of one station, or a picker of the stations in scope."""
+    _desk_user(request)
+    code = request.GET.get("station", "").strip()
+    if code:
+        return _desk(request, access_station_by_code(request.user, code))
+    stations = selectors.desk_stations(user=request.user)
+    role = request.user.role
+    if role in (Role.HEAD, Role.OFFICER) and not request.user.is_superuser:
+        mine = list(stations[:2])
+        if len(mine) == 1:
+            return _desk(request, mine[0])
+    return render(request, "desk/station/picker.html", {"stations": stations})
+
+
+@login_required
+def station_desk_for(request, code):
+    _desk_user(request)
+    return _desk(request, access_station_by_code(request.user, code))
+
+
+def _panels(request, station, **bound) -> dict:
+    """Everything the desk page shows; ``bound`` replaces a blank form by the one with the user's input."""
+    today = timezone.localdate()
+    day = selectors.reception_day_for_desk(station=station, today=today)
+    visit_initial = {"date": today, "people_count": 1}
+    if day and day.date == today:
+        visit_initial["reception_day"] = day.pk
+        visit_initial["deputies"] = list(day.duty_deputies.values_list("pk", flat=True))
+    return {
+        "station": station,
+        "today": today,
+        "reception_day": day,
+        "figures": selectors.station_year_figures(station=station, year=today.year),
+        "visit_form": bound.get("visit_form") or VisitLogForm(station=station, initial=visit_initial),
+        "opinion_form": bound.get("opinion_form") or OpinionForm(station=station),
+        "outreach_form": bound.get("outreach_form") or OutreachForm(station=station, initial={"date": today}),
+        "pm_form": bound.get("pm_form") or PracticalMatterForm(station=station, initial={"date": today}),
+        "ledger_form": LedgerRangeForm(initial={"start": f"{today.year}-01", "end": f"{today:%Y-%m}"}),
+        "can_unmask": can_unmask(request.user),
+        "categories": CATEGORIES,
+        **_lists(request, station),
+    }
+
+
+def _lists(request, station) -> dict:
+    user = request.user
+    queue = list(selectors.opinion_queue(user=user, station=station)[:QUEUE_SIZE])
+    for opinion in queue:
+        opinion.actions = services.allowed_actions(opinion=opinion, user=user)
+    return {
+        "recent_visits": selectors.visit_log_list(user=user).filter(station=station).order_by("-date", "-id")[:RECENT],
+        "queue": queue,
+        "units": ResponsibleUnit.objects.filter(is_active=True),
+        "recent_outreach": selectors.outreach_list(user=user).filter(station=station).order_by("-date", "-id")[:RECENT],
+        "recent_pms": selectors.practical_matter_list(user=user)
+        .filter(station=station)
+        .order_by("-date", "-id")[:RECENT],
+    }
+
+
+def _desk(request, station, status: int = 200, **bound):
+    return render(request, "desk/station/desk.html", _panels(request, station, **bound), status=status)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Panels: one generic handler for the four kinds of record
+
+
+def _create_visit(form, station, by):
+    d = form.cleaned_data
+    return services.visit_log_create(
+        by=by,
+        station=station,
+        date=d["date"],
+        people_count=d["people_count"],
+        reception_day=d["reception_day"],
+        deputies=list(d["deputies"]),
+        visitor_name=d["visitor_name"],
+        visitor_phone=d["visitor_phone"],
+        topics=d["topics"],
+        summary=d["summary"],
+    )
+
+
+def _create_opinion(form, station, by):
+    d = form.cleaned_data
+    return services.opinion_create(
+        by=by,
+        station=station,
+        channel=d["channel"],
+        content=d["content"],
+        category=d["category"],
+        citizen_name=d["citizen_name"],
+        citizen_phone=d["citizen_phone"],
+        deputy=d["deputy"],
+        visit_log=d["visit_log"],
+    )
+
+
+def _create_outreach(form, station, by):
+    d = form.cleaned_data
+    return services.outreach_create(
+        by=by,
+        deputy=d["deputy"],
+        station=station,
+        date=d["date"],
+        place=d["place"],
+        people_count=d["people_count"],
+        summary=d["summary"],
+    )
+
+
+def _create_pm(form, station, by):
+    d = form.cleaned_data
+    return services.practical_matter_create(
+        by=by,
+        station=station,
+        date=d["date"],
+        title=d["title"],
+        beneficiaries=d["beneficiaries"],
+        source_opinion=d["source_opinion"],
+        summary=d["summary"],
+    )
+
+
+PANELS = {
+    # name: (form class, creating call, form name in the context, partial template, kind for the write check)
+    "visits": (VisitLogForm, _create_visit, "visit_form", "desk/station/visit_panel.html", "visit_log"),
+    "opinions": (OpinionForm, _create_opinion, "opinion_form", "desk/station/opinion_panel.html", "opinion"),
+    "outreach": (OutreachForm, _create_outreach, "outreach_form", "desk/station/outreach_panel.html", "outreach"),
+    "practical_matters": (PracticalMatterForm, _create_pm, "pm_form", "desk/station/pm_panel.html", "practical_matter"),
+}
+
+
+def _panel(request, code, name):
+    _desk_user(request)
+    station = access_station_by_code(request.user, code)
+    form_class, create, form_name, template, kind = PANELS[name]
+    if request.method == "GET":
+        return render(request, template, _panels(request, station))
+    form = form_class(request.POST, station=station)
+    created = None
+    if form.is_valid():
+        try:
+            created = apply_service(form, lambda: create(form, station, request.user))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    if created is not None:
+        if not is_htmx(request):
+            messages.success(request, _("Saved."))
+            return redirect(f"{reverse('desk:station', args=[station.code])}#{name}")
+        context = _panels(request, station)
+        context["saved"] = created
+        if name == "opinions":
+            context["rating_key"] = created.rating_key
+            context["saved"] = created.opinion
+        if name == "visits":
+            # Keep the day, the reception day and the deputies for the next group of the same session.
+            keep = {k: form.cleaned_data[k] for k in ("date", "reception_day", "deputies")}
+            keep["people_count"] = 1
+            context["visit_form"] = VisitLogForm(station=station, initial=keep)
+        return render(request, template, context)
+    if not is_htmx(request):
+        return _desk(request, station, status=400, **{form_name: form})
+    return render(request, template, _panels(request, station, **{form_name: form}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_panel(request, code):
+    return _panel(request, code, "visits")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opinion_panel(request, code):
+    return _panel(request, code, "opinions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outreach_panel(request, code):
+    return _panel(request, code, "outreach")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practical_matter_panel(request, code):
+    return _panel(request, code, "practical_matters")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Opinions: detail, transitions, unmasking
+
+
+def _opinion(request, pk):
+    _desk_user(request)
+    return get_scoped_or_404(selectors.opinion_detail(user=request.user), request.user, pk=pk)
+
+
+@login_required
+def opinion_detail(request, pk):
+    opinion = _opinion(request, pk)
+    opinion.actions = services.allowed_actions(opinion=opinion, user=request.user)
+    return render(
+        request,
+        "desk/station/opinion_detail.html",
+        {
+            "opinion": opinion,
+            "station": opinion.station,
+            "units": ResponsibleUnit.objects.filter(is_active=True),
+            "can_unmask": can_unmask(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opinion_transition(request, pk):
+    opinion = _opinion(request, pk)
+    form = TransitionForm(request.POST)
+    message, status = "", 400
+    if form.is_valid():
+        try:
+            result = apply_service(
+                form,
+                lambda: services.opinion_transition(
+                    opinion=opinion, action=form.cleaned_data["action"], by=request.user, **form.params()
+                ),
+            )
+            if result is not None:
+                status = 200
+        except DomainError as exc:
+            message, status = exc.message, exc.status_code
+            allowed = exc.extra.get("allowed_actions")
+            if allowed is not None:
+                message = f"{message} " + _("Allowed now: %(a)s") % {"a": ", ".join(allowed) or "—"}
+    ok = status == 200
+    if not ok and not message:
+        message = "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
+    if not is_htmx(request):
+        (messages.success if ok else messages.error)(request, _("Done.") if ok else message)
+        return redirect("desk:opinion", pk=opinion.pk)
+    fresh = _opinion(request, pk)
+    fresh.actions = services.allowed_actions(opinion=fresh, user=request.user)
+    context = {"opinion": fresh, "message": message, "ok": ok, "units": ResponsibleUnit.objects.filter(is_active=True)}
+    # htmx swaps non-2xx responses only when told; errors come back as 200 with the message in the row.
+    response = render(request, "desk/station/opinion_row.html", context)
+    response["X-Transition-Status"] = str(status)
+    return response
+
+
+def _unmasked(request, record):
+    try:
+        values = services.unmask_record(user=request.user, record=record, purpose=request.POST.get("purpose", ""))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status_code)
+    return render(request, "desk/station/unmasked.html", {"values": list(values.values())})
+
+
+@login_required
+@require_POST
+def opinion_unmask(request, pk):
+    return _unmasked(request, _opinion(request, pk))
+
+
+@login_required
+@require_POST
+def visit_unmask(request, pk):
+    _desk_user(request)
+    return _unmasked(request, get_scoped_or_404(VisitLog, request.user, pk=pk))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Ledger: export, template, import with preview
+
+
+@login_required
+def ledger_page(request, code):
+    _desk_user(request)
+    station = access_station_by_code(request.user, code)
+    today = timezone.localdate()
+    return render(
+        request,
+        "desk/station/ledger.html",
+        {
+            "station": station,
+            "range_form": LedgerRangeForm(initial={"start": f"{today.year}-01", "end": f"{today:%Y-%m}"}),
+            "import_form": LedgerImportForm(),
+            "can_unmask": can_unmask(request.user),
+        },
+    )
+
+
+@login_required
+def ledger_export(request, code):
+    _desk_user(request)
+    station = access_station_by_code(request.user, code)
+    form = LedgerRangeForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("; ".join(e for errors in form.errors.values() for e in errors), status=400)
+    start, end = form.cleaned_data["start_month"], form.cleaned_data["end_month"]
+    stream = ledger.export_ledger(
+        user=request.user, station=station, start=start, end=end, unmasked=form.cleaned_data["unmasked"]
+    )
+    name = f"ledger-{station.code}-{start:%Y%m}-{end:%Y%m}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX)
+
+
+@login_required
+def ledger_template(request, code):
+    _desk_user(request)
+    station = access_station_by_code(request.user, code)
+    return FileResponse(
+        ledger.template_workbook(),
+        as_attachment=True,
+        filename=f"ledger-template-{station.code}.xlsx",
+        content_type=XLSX,
+    )
+
+
+@login_required
+@require_POST
+def ledger_import(request, code):
+    """Step 1 (a file): validate everything and show the preview with every error. Step 2 (a token): save
+    the previewed file, all rows or none."""
+    _desk_user(request)
+    station = access_station_by_code(request.user, code)
+    services.ensure_station_writable(user=request.user, station=station, kind="visit_log")
+    token = request.POST.get("token", "")
+    cache_key = f"ledger-import:{request.user.pk}:{station.pk}:{token}"
+    if token:
+        data = cache.get(cache_key)
+        if data is None:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect("desk:ledger", code=station.code)
+        parsed = ledger.parse_ledger(data=data, station=station)
+        if parsed.ok:
+            try:
+                counts = ledger.save_ledger(by=request.user, station=station, parsed=parsed)
+            except (DomainError, services.ValidationError) as exc:
+                message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+                return render(
+                    request,
+                    "desk/station/ledger_preview.html",
+                    {"station": station, "parsed": parsed, "save_error": message},
+                    status=400,
+                )
+            cache.delete(cache_key)
+            messages.success(request, _("Saved %(n)d records from the ledger.") % {"n": sum(counts.values())})
+            return redirect("desk:ledger", code=station.code)
+        return render(request, "desk/station/ledger_preview.html", {"station": station, "parsed": parsed}, status=400)
+    form = LedgerImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "desk/station/ledger.html",
+            {"station": station, "import_form": form, "range_form": LedgerRangeForm()},
+            status=400,
+        )
+    data = form.cleaned_data["file"].read()
+    parsed = ledger.parse_ledger(data=data, station=station)
+    context = {"station": station, "parsed": parsed}
+    if parsed.ok:
+        token = secrets.token_urlsafe(16)
+        cache.set(f"ledger-import:{request.user.pk}:{station.pk}:{token}", data, IMPORT_TTL)
+        context["token"] = token
+        context["samples"] = {key: rows[:5] for key, rows in parsed.rows.items()}
+    return render(request, "desk/station/ledger_preview.html", context, status=200 if parsed.ok else 400)
