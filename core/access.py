@@ -161,8 +161,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "notice.view": COUNTY,
     "notice.resend": COUNTY,
     "subscriber.view": COUNTY,
+    # the /desk/ home (each role's own desk) and the in-site inbox
+    "desk.home": SIGNED_IN,
     # the station desk: visit logs, outreach, practical matters, opinions, the Excel ledger
     "desk.use": EVERY_STAFF,
+    "ledger.view": SIGNED_IN,  # read the records above (API) of the stations in scope; a deputy: their stations'
     "visit_log.write": EVERY_STAFF,
     "practical_matter.write": EVERY_STAFF,
     "outreach.write": EVERY_STAFF | {R.DEPUTY},
@@ -178,6 +181,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ledger.export": EVERY_STAFF,
     "ledger.import": EVERY_STAFF,
     "personal_data.unmask": COUNTY,  # and the Django permission visits.unmask_personal_data (core.privacy)
+    "unmask_log.view": COUNTY,  # who saw which record's personal data (the admin's unmask log)
     "responsible_unit.view": EVERY_STAFF | {R.DEPUTY},
     # deputies' work
     "deputy.view": SIGNED_IN,
@@ -197,8 +201,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "survey.write": STATION_WRITERS,
     "survey.ballot": STATION_WRITERS,
     # reports: dashboard and evaluation
-    "dashboard.view": SIGNED_IN,  # a deputy, officer or head sees their own stations' figures
-    "dashboard.export": SIGNED_IN,
+    "dashboard.view": EVERY_STAFF,  # an officer or head sees their own stations' figures; deputies do not
+    "dashboard.export": EVERY_STAFF,
+    "dashboard.by_area": SUPERVISORS,  # narrow the figures to an area subtree (station staff: their station only)
     "evaluation.view": SIGNED_IN,  # station staff: their own sheet; the overview is COUNTY and street staff
     "evaluation.overview": SUPERVISORS,
     "evaluation.compute": COUNTY,

@@ -1,11 +1,23 @@
-"""Admin conventions: every admin page lists and finds records through the same scoping as the API."""
+"""Admin conventions: every admin page lists and finds records through the same scoping as the API, and who may
+look, change or delete is the permission table (``admin.view``, ``admin.change``, ``admin.delete``)."""
 
 from django.contrib import admin
 from django.http import Http404
 
-from accounts.models import Role
+from .access import has_permission
 
-EDIT_ROLES = (Role.ADMIN, Role.COUNTY)
+
+def can_open_admin(request) -> bool:
+    """A staff account (``is_staff``) whose role holds ``admin.view``; anonymous and inactive users hold nothing."""
+    return bool(getattr(request.user, "is_staff", False)) and has_permission(request.user, "admin.view")
+
+
+def can_change_in_admin(request) -> bool:
+    return has_permission(request.user, "admin.change")
+
+
+def can_delete_in_admin(request) -> bool:
+    return has_permission(request.user, "admin.delete")
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -25,23 +37,20 @@ class ScopedAdmin(admin.ModelAdmin):
             raise Http404
         return obj
 
-    def _role(self, request):
-        return getattr(request.user, "role", "")
-
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return can_open_admin(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or self._role(request) in EDIT_ROLES
+        return can_change_in_admin(request)
 
     def has_add_permission(self, request):
         return self.has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser or self._role(request) == Role.ADMIN
+        return can_delete_in_admin(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Choices of scoped models are scoped too, so nobody can attach a record to another area's station.

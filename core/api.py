@@ -48,7 +48,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def Allowed(read: str | None = None, write: str | None = None, **per_action: str):  # noqa: N802 - a class factory
+def Allowed(read: str | None = None, write: str | None = None, **per_action: str):  # a class factory
     """A DRF permission class derived from the permission table: ``read`` guards safe methods, ``write`` the
     others, ``per_action`` a viewset action by name (``Allowed("notice.view", resend="notice.resend")``).
     ``read=None`` leaves reading open (public fields); the scope still decides which rows are seen. The names

@@ -22,7 +22,9 @@ class DomainError(Exception):
     def __init__(self, message="", *, code: str | None = None, extra: dict | None = None, fields: dict | None = None):
         if isinstance(message, dict) and fields is None:  # Invalid({"field": "message"})
             fields, message = message, ""
-        self.fields = {name: msgs if isinstance(msgs, list | tuple) else [msgs] for name, msgs in (fields or {}).items()}
+        self.fields = {
+            name: msgs if isinstance(msgs, list | tuple) else [msgs] for name, msgs in (fields or {}).items()
+        }
         if not message and self.fields:
             message = next(iter(self.fields.values()))[0]
         super().__init__(message)

@@ -69,11 +69,8 @@ def is_valid_phone(phone: str) -> bool:
 
 
 def can_unmask(user) -> bool:
-    """County staff (and system administrators) holding the unmask permission may unmask one record."""
-    from .access import Role
+    """A role holding ``personal_data.unmask`` (county staff, system administrators) and the Django permission
+    ``visits.unmask_personal_data`` may unmask one record; a superuser holds both."""
+    from .access import has_permission
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in (Role.COUNTY, Role.ADMIN) and user.has_perm(UNMASK_PERMISSION)
+    return has_permission(user, "personal_data.unmask") and user.has_perm(UNMASK_PERMISSION)

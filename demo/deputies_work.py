@@ -31,15 +31,15 @@ from deputies.models import (
     ActivityPlanItem,
     Deputy,
     DutyReport,
-    Suggestion,
-    SuggestionEvent,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
 )
-from deputies.services import add_months, hash_phone
+from deputies.services import hash_phone
 from stations.models import Membership, Station, StationStaff
+from suggestions.models import Suggestion, SuggestionEvent
+from suggestions.services import add_months
 from visits.models import Opinion, ResponsibleUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from notices.models import InboxMessage, Notice, Subscriber
-from notices.planner import duty_prefetch, reception_rows
 from stations import rota, selectors
 from stations.models import ReceptionDay, Station
+from stations.notices import duty_prefetch, reception_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST_MONTH = datetime.date(2025, 1, 1)

@@ -28,6 +28,7 @@ from core.workdays import WorkingDayCalendar
 from stations.models import Area, Membership, ReceptionDay, Station, StationStaff
 from visits.codes import new_tracking_code
 from visits.models import Opinion, OpinionEvent, Outreach, PracticalMatter, ResponsibleUnit, VisitLog
+from visits.services import due_after
 
 from . import visits_content as content
 
@@ -284,7 +285,7 @@ class Timeline:
     def run(self, final: str) -> None:
         row, cal, rng = self.row, self.cal, self.rng
         officer, county = self.world.officer.get(row["station_id"]), self.world.county_user
-        row["register_due"] = cal.add(_local(self.t), 2)
+        row["register_due"] = due_after(_local(self.t), "register", calendar=cal)
         self.step(self.t, "receive", "received")
         if final == "received":
             return
@@ -296,7 +297,7 @@ class Timeline:
         if not (moment := self.later(0, 2, late=0.08, late_hi=5)):
             return
         self.step(moment, "register", "registered", actor=officer)
-        row["registered_at"], row["assign_due"] = moment, cal.add(_local(moment), 10)
+        row["registered_at"], row["assign_due"] = moment, due_after(_local(moment), "assign", calendar=cal)
         if final == "registered":
             return
         if final == "rejected":
@@ -307,7 +308,7 @@ class Timeline:
         if not (moment := self.later(1, 9, late=0.1, late_hi=16)):
             return
         self.step(moment, "assign", "assigned", row["unit_name"], county)
-        row["assigned_at"], row["answer_due"] = moment, cal.add(_local(moment), 15)
+        row["assigned_at"], row["answer_due"] = moment, due_after(_local(moment), "answer", calendar=cal)
         if final == "assigned":
             return
         if not (moment := self.later(0, 2)):
@@ -322,7 +323,7 @@ class Timeline:
             if not (moment := self.later(1, 4)):
                 return
             self.step(moment, "rate", "in_progress", "回访：群众对答复不满意", officer)
-            row["rating"], row["answer_due"] = "not_satisfied", cal.add(_local(moment), 15)
+            row["rating"], row["answer_due"] = "not_satisfied", due_after(_local(moment), "answer", calendar=cal)
             if not self.answer(officer):
                 return
         if final == "answered":

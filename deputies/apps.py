@@ -7,4 +7,7 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies")
 
     def ready(self):
-        from . import reminders  # noqa: F401 - registers the activity-gap and survey-window planners
+        from . import (
+            recipients,  # noqa: F401 - registers the ``deputy:`` recipients of notices
+            reminders,  # noqa: F401 - registers the activity-gap and survey-window planners
+        )

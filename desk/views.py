@@ -1,6 +1,5 @@
 """The /desk/ dispatcher (one address for everyone who works at a station) and the in-site inbox."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from core.access import Role, effective_role
+from core.pages import requires
 from notices import selectors as notice_selectors
 from notices import services as notice_services
 
@@ -23,7 +23,7 @@ DESKS = {
 }
 
 
-@login_required
+@requires("desk.home")
 def desk(request):
     target = DESKS.get(effective_role(request.user))
     if target is None:
@@ -31,7 +31,7 @@ def desk(request):
     return import_string(target)(request)
 
 
-@login_required
+@requires("desk.home")
 @require_POST
 def inbox_read(request, pk: int | None = None):
     """Mark one in-site message (or all) of the signed-in user read, then go back."""

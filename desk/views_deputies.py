@@ -7,7 +7,7 @@ import io
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -17,26 +17,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
-from core.access import get_scoped_or_404
-from core.api import DomainError
-from deputies import exports, selectors, services
+from core.access import Role, effective_role, get_scoped_or_404, has_permission
+from core.errors import DomainError
+from core.pages import requires
+from deputies import selectors, services
 from deputies.forms import ActivityForm, BallotForm, PlanItemForm
 from deputies.models import ActivityPlan, Deputy, Survey
 from notices.selectors import inbox_for
+from reports import duty_record_exports, duty_records
 from stations.models import Station
+from suggestions import selectors as suggestion_selectors
 
 RECORD_PAGE_SIZE = 50
-STAFF_ROLES = (Role.ADMIN, Role.COUNTY, Role.STREET, Role.HEAD, Role.OFFICER)
 
 
-def _role(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
+def _is_deputy(user) -> bool:
+    return effective_role(user) == Role.DEPUTY
 
 
 def _year(request) -> int:
     """``?year=`` among the years a record exists for; anything else is this year."""
-    years = selectors.duty_record_years()
+    years = duty_records.duty_record_years()
     raw = request.GET.get("year", "")
     return int(raw) if raw.isdigit() and int(raw) in years else years[0]
 
@@ -46,45 +47,41 @@ def _own_deputy(user) -> Deputy | None:
 
 
 def _record_deputy(request, pk: int) -> Deputy:
-    """A deputy may open only their own record; staff the records of deputies in their scope; else 404."""
+    """A deputy may open only their own record; staff the records of deputies in their scope; else 404. The
+    page itself needs duty_record.view."""
     user = request.user
-    role = _role(user)
-    if role == Role.DEPUTY:
+    if _is_deputy(user):
         own = _own_deputy(user)
         if own is None or own.pk != pk:
             raise Http404
         return own
-    if role in STAFF_ROLES:
-        return get_scoped_or_404(Deputy, user, pk=pk)
-    raise Http404
+    return get_scoped_or_404(Deputy, user, pk=pk)
 
 
-@login_required
+@requires("duty_record.view")
 def deputy_desk(request):
     """The deputy's desk at /desk/: their stations, next duty days, inbox, suggestions and duty record."""
     deputy = _own_deputy(request.user)
     if deputy is None:
         raise Http404
     year = _year(request)
-    record = selectors.duty_record(deputy_id=deputy.pk, year=year)
+    record = duty_records.duty_record(deputy_id=deputy.pk, year=year)
     context = {
         "deputy": deputy,
         "record": record,
         "year": year,
-        "years": selectors.duty_record_years(),
+        "years": duty_records.duty_record_years(),
         "next_days": selectors.next_duty_days(deputy=deputy),
-        "suggestions": selectors.deputy_suggestions(deputy=deputy, limit=10),
+        "suggestions": suggestion_selectors.deputy_suggestions(deputy=deputy, limit=10),
         "survey_results": selectors.deputy_survey_results(deputy=deputy, year=year),
         "inbox": inbox_for(user=request.user),
     }
     return render(request, "desk/deputies/desk.html", context)
 
 
-@login_required
+@requires("desk.use")
 def record_list(request):
     """Staff: the duty records of the deputies in their scope for a year (one query for the whole page)."""
-    if _role(request.user) not in STAFF_ROLES:
-        raise Http404
     year = _year(request)
     q = request.GET.get("q", "").strip()[:50]
     station_code = request.GET.get("station", "").strip()[:20]
@@ -93,9 +90,9 @@ def record_list(request):
         deputies = deputies.filter(name__icontains=q)
     if station_code:
         deputies = deputies.filter(memberships__station__code=station_code).distinct()
-    deputies = selectors.deputies_with_duty_record(deputies.order_by("id"), year=year)
+    deputies = duty_records.deputies_with_duty_record(deputies.order_by("id"), year=year)
     page = Paginator(deputies, RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(deputy, list(selectors.record_values(deputy).values())) for deputy in page]
+    rows = [(deputy, list(duty_records.record_values(deputy).values())) for deputy in page]
     return render(
         request,
         "desk/deputies/record_list.html",
@@ -103,10 +100,10 @@ def record_list(request):
             "page": page,
             "rows": rows,
             "year": year,
-            "years": selectors.duty_record_years(),
+            "years": duty_records.duty_record_years(),
             "q": q,
             "station_code": station_code,
-            "fields": selectors.DUTY_RECORD_FIELDS,
+            "fields": duty_records.DUTY_RECORD_FIELDS,
         },
     )
 
@@ -114,11 +111,11 @@ def record_list(request):
 def _record_and_details(request, pk):
     deputy = _record_deputy(request, pk)
     year = _year(request)
-    record = selectors.duty_record(deputy_id=deputy.pk, year=year)
-    return record, selectors.duty_record_details(deputy=deputy, year=year)
+    record = duty_records.duty_record(deputy_id=deputy.pk, year=year)
+    return record, duty_records.duty_record_details(deputy=deputy, year=year)
 
 
-@login_required
+@requires("duty_record.view")
 def record_detail(request, pk):
     record, details = _record_and_details(request, pk)
     return render(
@@ -128,8 +125,8 @@ def record_detail(request, pk):
             "record": record,
             "details": details,
             "year": record.year,
-            "years": selectors.duty_record_years(),
-            "own": _role(request.user) == Role.DEPUTY,
+            "years": duty_records.duty_record_years(),
+            "own": _is_deputy(request.user),
         },
     )
 
@@ -141,21 +138,21 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
     return response
 
 
-@login_required
+@requires("duty_record.view")
 def record_pdf(request, pk):
     record, details = _record_and_details(request, pk)
     return _download(
-        exports.duty_record_pdf(record, details),
+        duty_record_exports.duty_record_pdf(record, details),
         content_type="application/pdf",
         filename=f"duty-record-{record.deputy.pk}-{record.year}.pdf",
     )
 
 
-@login_required
+@requires("duty_record.view")
 def record_xlsx(request, pk):
     record, details = _record_and_details(request, pk)
     return _download(
-        exports.duty_record_xlsx(record, details),
+        duty_record_exports.duty_record_xlsx(record, details),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename=f"duty-record-{record.deputy.pk}-{record.year}.xlsx",
     )
@@ -168,10 +165,8 @@ def _public_survey_url(request, survey: Survey) -> str:
     return request.build_absolute_uri(reverse("portal:survey-respond", kwargs={"token": survey.token}))
 
 
-@login_required
+@requires("survey.view")
 def survey_list(request):
-    if _role(request.user) not in STAFF_ROLES:
-        raise Http404
     year_raw = request.GET.get("year", "")
     surveys = selectors.survey_list_base().for_user(request.user).order_by("-year", "station__code")
     if year_raw.isdigit():
@@ -180,10 +175,8 @@ def survey_list(request):
     return render(request, "desk/deputies/survey_list.html", {"page": page, "year": year_raw})
 
 
-@login_required
+@requires("survey.view")
 def survey_detail(request, pk):
-    if _role(request.user) not in STAFF_ROLES:
-        raise Http404
     survey = get_scoped_or_404(Survey.objects.select_related("station"), request.user, pk=pk)
     return render(
         request,
@@ -196,23 +189,19 @@ def survey_detail(request, pk):
     )
 
 
-@login_required
+@requires("survey.view")
 def survey_qr(request, pk):
     """The QR code of the survey's public link, as SVG (print it on the notice of the duty report)."""
-    if _role(request.user) not in STAFF_ROLES:
-        raise Http404
     survey = get_scoped_or_404(Survey, request.user, pk=pk)
     buffer = io.BytesIO()
     segno.make(_public_survey_url(request, survey), error="m").save(buffer, kind="svg", scale=6, border=2)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
-@login_required
+@requires("survey.ballot")
 @require_http_methods(["GET", "POST"])
 def survey_ballot(request, pk):
     """Paper-ballot entry for station staff: each submitted form is one ballot."""
-    if _role(request.user) not in (Role.ADMIN, Role.COUNTY, Role.HEAD, Role.OFFICER):
-        raise Http404
     survey = get_scoped_or_404(Survey.objects.select_related("station"), request.user, pk=pk)
     questions = list(survey.questions.select_related("deputy").order_by("order", "id"))
     form = BallotForm(request.POST or None, questions=questions, with_phone=False)
@@ -236,13 +225,9 @@ def survey_ballot(request, pk):
 
 # --- the station's activities and yearly plan at the desk -------------------------------------------------------
 
-WRITER_ROLES = (Role.ADMIN, Role.COUNTY, Role.HEAD, Role.OFFICER)
-
 
 def _desk_station(request) -> Station:
     """``?station=CODE`` among the stations in the user's scope (404 outside it); default: the first one."""
-    if _role(request.user) not in STAFF_ROLES:
-        raise Http404
     code = request.GET.get("station", "")
     if code:
         return get_scoped_or_404(Station.objects.active(), request.user, code=code)
@@ -264,19 +249,19 @@ def _residents(station):
     return Deputy.objects.filter(pk__in=Membership.objects.current().filter(station=station).values("deputy"))
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def desk_activities(request):
     """A station's activities of the year by quarter, with the form to record one (station staff)."""
     station = _desk_station(request)
     year = _desk_year(request)
-    can_write = _role(request.user) in WRITER_ROLES
+    can_write = has_permission(request.user, "activity.write")
     residents = _residents(station).order_by("name")
     form = ActivityForm(request.POST or None, request.FILES or None, residents=residents)
     status = 200
     if request.method == "POST":
         if not can_write:
-            raise Http404
+            raise PermissionDenied  # a role refusal: 403
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -317,13 +302,13 @@ def desk_activities(request):
     return render(request, "desk/deputies/desk_activities.html", context, status=status)
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def desk_plan(request):
     """A station's yearly activity plan: add items, remove one, publish (station staff)."""
     station = _desk_station(request)
     year = _desk_year(request)
-    can_write = _role(request.user) in WRITER_ROLES
+    can_write = has_permission(request.user, "activity_plan.write")
     plan = (
         ActivityPlan.objects.filter(station=station, year=year)
         .prefetch_related(Prefetch("items", queryset=selectors.plan_items_in_order()))
@@ -333,7 +318,7 @@ def desk_plan(request):
     status = 200
     if request.method == "POST":
         if not can_write:
-            raise Http404
+            raise PermissionDenied  # a role refusal: 403
         items = [
             {"month": i.month, "quarter": i.quarter, "kind": i.kind, "title": i.title, "description": i.description}
             for i in (plan.items.all() if plan else [])

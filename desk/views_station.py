@@ -10,18 +10,17 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Role
-from core.access import access_station_by_code, get_scoped_or_404
-from core.api import DomainError
+from core.access import STATION_ROLES, access_station_by_code, effective_role, get_scoped_or_404
+from core.errors import DomainError
+from core.pages import requires
 from core.privacy import can_unmask
 from visits import ledger, selectors, services
 from visits.forms import (
@@ -47,37 +46,26 @@ def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _desk_user(request):
-    if not request.user.is_authenticated:
-        raise Http404
-    role = Role.ADMIN if request.user.is_superuser else request.user.role
-    if role not in (Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN):
-        raise Http404
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The desk page
 
 
-@login_required
+@requires("desk.use")
 def station_desk(request):
     """/desk/ for station staff and supervisors: the desk of one station, or a picker of the stations in scope."""
-    _desk_user(request)
     code = request.GET.get("station", "").strip()
     if code:
         return _desk(request, access_station_by_code(request.user, code))
     stations = selectors.desk_stations(user=request.user)
-    role = request.user.role
-    if role in (Role.HEAD, Role.OFFICER) and not request.user.is_superuser:
+    if effective_role(request.user) in STATION_ROLES:  # a head or officer usually staffs one station: open it
         mine = list(stations[:2])
         if len(mine) == 1:
             return _desk(request, mine[0])
     return render(request, "desk/station/picker.html", {"stations": stations})
 
 
-@login_required
+@requires("desk.use")
 def station_desk_for(request, code):
-    _desk_user(request)
     return _desk(request, access_station_by_code(request.user, code))
 
 
@@ -196,7 +184,6 @@ PANELS = {
 
 
 def _panel(request, code, name):
-    _desk_user(request)
     station = access_station_by_code(request.user, code)
     form_class, create, form_name, template, kind = PANELS[name]
     if request.method == "GET":
@@ -228,25 +215,25 @@ def _panel(request, code, name):
     return render(request, template, _panels(request, station, **{form_name: form}))
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def visit_panel(request, code):
     return _panel(request, code, "visits")
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def opinion_panel(request, code):
     return _panel(request, code, "opinions")
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def outreach_panel(request, code):
     return _panel(request, code, "outreach")
 
 
-@login_required
+@requires("desk.use")
 @require_http_methods(["GET", "POST"])
 def practical_matter_panel(request, code):
     return _panel(request, code, "practical_matters")
@@ -257,11 +244,10 @@ def practical_matter_panel(request, code):
 
 
 def _opinion(request, pk):
-    _desk_user(request)
     return get_scoped_or_404(selectors.opinion_detail(user=request.user), request.user, pk=pk)
 
 
-@login_required
+@requires("desk.use")
 def opinion_detail(request, pk):
     opinion = _opinion(request, pk)
     opinion.actions = services.allowed_actions(opinion=opinion, user=request.user)
@@ -277,7 +263,7 @@ def opinion_detail(request, pk):
     )
 
 
-@login_required
+@requires("desk.use")
 @require_POST
 def opinion_transition(request, pk):
     opinion = _opinion(request, pk)
@@ -321,16 +307,15 @@ def _unmasked(request, record):
     return render(request, "desk/station/unmasked.html", {"values": list(values.values())})
 
 
-@login_required
+@requires("desk.use")  # the service checks personal_data.unmask once the record is found in the scope
 @require_POST
 def opinion_unmask(request, pk):
     return _unmasked(request, _opinion(request, pk))
 
 
-@login_required
+@requires("desk.use")
 @require_POST
 def visit_unmask(request, pk):
-    _desk_user(request)
     return _unmasked(request, get_scoped_or_404(VisitLog, request.user, pk=pk))
 
 
@@ -338,9 +323,8 @@ def visit_unmask(request, pk):
 # Ledger: export, template, import with preview
 
 
-@login_required
+@requires("desk.use")
 def ledger_page(request, code):
-    _desk_user(request)
     station = access_station_by_code(request.user, code)
     today = timezone.localdate()
     return render(
@@ -355,9 +339,8 @@ def ledger_page(request, code):
     )
 
 
-@login_required
+@requires("ledger.export")
 def ledger_export(request, code):
-    _desk_user(request)
     station = access_station_by_code(request.user, code)
     form = LedgerRangeForm(request.GET)
     if not form.is_valid():
@@ -370,9 +353,8 @@ def ledger_export(request, code):
     return FileResponse(stream, as_attachment=True, filename=name, content_type=XLSX)
 
 
-@login_required
+@requires("ledger.import")
 def ledger_template(request, code):
-    _desk_user(request)
     station = access_station_by_code(request.user, code)
     return FileResponse(
         ledger.template_workbook(),
@@ -382,14 +364,12 @@ def ledger_template(request, code):
     )
 
 
-@login_required
+@requires("ledger.import")
 @require_POST
 def ledger_import(request, code):
     """Step 1 (a file): validate everything and show the preview with every error. Step 2 (a token): save
     the previewed file, all rows or none."""
-    _desk_user(request)
     station = access_station_by_code(request.user, code)
-    services.ensure_station_writable(user=request.user, station=station, kind="visit_log")
     token = request.POST.get("token", "")
     cache_key = f"ledger-import:{request.user.pk}:{station.pk}:{token}"
     if token:
@@ -401,8 +381,8 @@ def ledger_import(request, code):
         if parsed.ok:
             try:
                 counts = ledger.save_ledger(by=request.user, station=station, parsed=parsed)
-            except (DomainError, services.ValidationError) as exc:
-                message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+            except DomainError as exc:
+                message = "; ".join(exc.messages())
                 return render(
                     request,
                     "desk/station/ledger_preview.html",

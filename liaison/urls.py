@@ -12,13 +12,13 @@ from deputies.api.views import (
     ActivityViewSet,
     DeputyViewSet,
     DutyReportViewSet,
-    SuggestionViewSet,
     SurveyViewSet,
 )
 from notices.api.views import NoticeViewSet
 from portal import views as portal_views
 from reports.api.views import DashboardSummaryView, EvaluationViewSet
 from stations.api.views import AreaViewSet, DutyRotaViewSet, ReceptionDayViewSet, StationViewSet
+from suggestions.api.views import SuggestionViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
 
 router = DefaultRouter()

@@ -9,10 +9,12 @@ from .models import Notice, Subscriber
 
 
 class NoticeAdminAccess:
-    """Notices: county staff and administrators only (they name recipients)."""
+    """Notices and subscribers: county staff and administrators only (they name recipients)."""
+
+    view_permission = "notice.view"
 
     def has_module_permission(self, request):
-        return super().has_module_permission(request) and has_permission(request.user, "notice.view")
+        return super().has_module_permission(request) and has_permission(request.user, self.view_permission)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -33,7 +35,10 @@ class NoticeAdmin(NoticeAdminAccess, ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Resend the selected failed notices"))
+    def has_resend_permission(self, request):
+        return has_permission(request.user, "notice.resend")
+
+    @admin.action(description=_("Resend the selected failed notices"), permissions=["resend"])
     def resend_failed(self, request, queryset):
         count = notices_resend(notice_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(n)d failed notices queued again.") % {"n": count})
@@ -42,6 +47,8 @@ class NoticeAdmin(NoticeAdminAccess, ScopedAdmin):
 @admin.register(Subscriber)
 class SubscriberAdmin(NoticeAdminAccess, ScopedAdmin):
     """Residents' sign-ups, with the address masked: nobody reads it in full here."""
+
+    view_permission = "subscriber.view"
 
     list_display = ["station", "channel", "masked_address", "confirmed_at", "created_at"]
     list_filter = ["channel", "station__street"]

@@ -20,13 +20,14 @@ class Channel(models.TextChoices):
 
 
 class Notice(models.Model):
-    """One message to one recipient on one channel: a reception notice, a change notice or a reminder.
+    """One message to one recipient on one channel: a reception notice, a change notice, a reminder, an
+    opinion's tracking code.
 
     (kind, key, recipient, channel) is unique, so planning the same occurrence twice adds nothing. ``recipient``
-    is a stable string ("deputy:12", "subscriber:5", "user:3"); the address is looked up when sending, so
-    the table holds no phone number or e-mail address. A row is delivered exactly once by
-    ``notices.delivery``: claimed (``claimed_at``, ``attempts``) under a row lock, then marked sent in
-    the transaction that calls the channel.
+    is a stable string ("deputy:12", "subscriber:5", "user:3", "opinion:7"; ``notices.recipients``); the
+    address is looked up when sending, so the table holds no phone number or e-mail address. A row is delivered
+    exactly once by ``notices.delivery``: claimed (``claimed_at``, ``attempts``) under a row lock, then marked
+    sent in the transaction that calls the channel.
     """
 
     scope_lookup = "station"
@@ -40,7 +41,8 @@ class Notice(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    # Free text: reception kinds above, or any kind a reminder planner registers (notices.reminders).
+    # Free text: the reception kinds above, or any kind another app records (a reminder planner's, the tracking
+    # code's: visits.notices).
     kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(_("occurrence"), max_length=200)
     reception_day = models.ForeignKey(
@@ -52,7 +54,12 @@ class Notice(models.Model):
         related_name="notices",
     )
     station = models.ForeignKey(
-        "stations.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notices",
     )
     recipient = models.CharField(_("recipient"), max_length=40)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -152,7 +159,12 @@ class InboxMessage(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="inbox_messages"
     )
     station = models.ForeignKey(
-        "stations.Station", verbose_name=_("station"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     notice = models.OneToOneField(
         Notice, verbose_name=_("notice"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

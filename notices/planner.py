@@ -1,14 +1,19 @@
-"""The daily planner: publish the reception days due within three days, record their notices, materialise the
-registered reminders, and queue every new row for sending.
+"""The daily planner: run every registered planner (``notices.reminders``), record the rows they plan, and queue
+every new row for sending.
+
+First the row planners, which write their rows themselves (the reception days of ``stations.notices``: publish
+the days due within three days, then close the past ones), then the reminder planners, whose reminders become
+one row per channel that can reach the recipient. Other writes record their rows the same way when they happen
+(a change notice, the tracking code of an opinion): ``record_notices`` in the writer's transaction, then
+``queue_after_commit``.
 
 Safe to run at any time and any number of times, also concurrently (two beats, a beat and a hand run):
 
-- a due day is locked (``SELECT … FOR UPDATE SKIP LOCKED``) by the run that publishes it; another run skips it,
-  and once published it is no longer due;
 - rows are inserted with ``ON CONFLICT DO NOTHING`` against the unique (kind, key, recipient, channel), and only
   the rows a run actually inserted (``RETURNING id``) are queued by that run, after its commit;
-- "due" is "on or before the day, within three days of it, not yet published", so a day missed on the 25th
-  (beat down, worker down) is caught up on the 26th or 27th.
+- a row planner locks what it publishes (``SELECT … FOR UPDATE SKIP LOCKED``), so another run skips it;
+- planners answer for a window ("due" is "on or before the day, within three days of it, not yet published"),
+  so an occurrence missed one day (beat down, worker down) is caught up the next.
 """
 
 from __future__ import annotations
@@ -18,25 +23,18 @@ import logging
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from core.hooks import records_changed, records_changed_pairs
 from core.privacy import scrub
-from deputies.models import Deputy
-from notices import reminders as reminder_registry
-from stations.models import ReceptionDay
 
-from . import messages
-from .models import Notice, Subscriber
-from .recipients import deputy_channels, reachable
+from . import reminders as reminder_registry
+from .models import Notice
+from .recipients import reachable
 
 logger = logging.getLogger(__name__)
 
 INSERT_BATCH = 2000  # rows per INSERT: 2000 × 14 parameters stays under SQLite's and PostgreSQL's limits
-DUE_STATUSES = (ReceptionDay.Status.PLANNED, ReceptionDay.Status.MOVED)
 
 
 @dataclass(frozen=True)
@@ -61,10 +59,6 @@ class PlanReport:
     days_closed: int = 0
     failed_planners: list[str] = field(default_factory=list)
     notice_ids: list[int] = field(default_factory=list)
-
-
-def days_ahead() -> int:
-    return getattr(settings, "NOTICE_DAYS_AHEAD", 3)
 
 
 # --- recording ------------------------------------------------------------------------------------------------
@@ -149,141 +143,12 @@ def record_notices(rows, *, now: datetime.datetime | None = None) -> list[int]:
 
 
 def queue_after_commit(ids: list[int]) -> None:
-    """Queue the send tasks once the rows are committed (a task must never look for a row not yet visible)."""
+    """Queue the send tasks once the rows are committed (a task must never look for a row not yet visible; and
+    if the writer's transaction rolls back, the rows are gone and nothing is queued)."""
     if ids:
         from .delivery import enqueue
 
         transaction.on_commit(partial(enqueue, list(ids)))
-
-
-# --- reception days -------------------------------------------------------------------------------------------
-
-
-def duty_prefetch() -> Prefetch:
-    return Prefetch("duty_deputies", queryset=Deputy.objects.order_by("name", "pk"))
-
-
-def _subscribers_by_station(station_ids) -> dict[int, list[tuple[int, str]]]:
-    grouped: dict[int, list[tuple[int, str]]] = {}
-    rows = (
-        Subscriber.objects.confirmed()
-        .filter(station_id__in=set(station_ids))
-        .order_by("pk")
-        .values_list("station_id", "pk", "channel")
-    )
-    for station_id, pk, channel in rows.iterator(chunk_size=10000):
-        grouped.setdefault(station_id, []).append((pk, channel))
-    return grouped
-
-
-def _recipients(day, subscribers: list[tuple[int, str]]) -> list[tuple[str, str]]:
-    pairs = [
-        (f"deputy:{d.pk}", channel)
-        for d in day.duty_deputies.all()
-        for channel in deputy_channels(phone=d.phone, email=d.email, user_id=d.user_id)
-    ]
-    pairs += [(f"subscriber:{pk}", channel) for pk, channel in subscribers]
-    return pairs
-
-
-def reception_key(day) -> str:
-    return f"reception-day:{day.pk}"
-
-
-def reception_rows(day, *, subscribers=None) -> list[NoticeRow]:
-    """The reception notice of one day for its deputies on duty and the station's subscribers."""
-    if subscribers is None:
-        subscribers = _subscribers_by_station([day.station_id]).get(day.station_id, [])
-    return _day_rows(
-        day, Notice.Kind.RECEPTION, reception_key(day), messages.reception_notice(day), _recipients(day, subscribers)
-    )
-
-
-def _day_rows(day, kind, key, message, pairs) -> list[NoticeRow]:
-    """One row per (recipient, channel) of a reception day's message."""
-    return [
-        NoticeRow(
-            kind=kind,
-            key=key,
-            recipient=recipient,
-            channel=channel,
-            title=message.title,
-            text=message.text,
-            link=message.link,
-            reception_day_id=day.pk,
-            station_id=day.station_id,
-        )
-        for recipient, channel in pairs
-    ]
-
-
-def change_rows(day) -> list[NoticeRow]:
-    """The change notice for the day's current ``change_count``: everyone already told about the day (any earlier
-    notice row) and everyone who would be told now."""
-    subscribers = _subscribers_by_station([day.station_id]).get(day.station_id, [])
-    told = (
-        Notice.objects.filter(reception_day=day).order_by("recipient", "channel").values_list("recipient", "channel")
-    ).distinct()
-    pairs = list(dict.fromkeys([*told, *_recipients(day, subscribers)]))
-    key = f"{reception_key(day)}:change:{day.change_count}"
-    return _day_rows(day, Notice.Kind.RECEPTION_CHANGE, key, messages.change_notice(day), pairs)
-
-
-def publish_due_reception_days(
-    *, today: datetime.date, enqueue: bool = True, report: PlanReport | None = None, day_ids=None
-):
-    """Publish every reception day due within ``NOTICE_DAYS_AHEAD`` days of ``today`` (and not yet published):
-    set ``notice_published_at``, record its notices, queue them after the commit. ``day_ids`` limits it to
-    those days (a day just moved into the window)."""
-    report = report or PlanReport(today=today)
-    now = timezone.now()
-    due = ReceptionDay.objects.all() if day_ids is None else ReceptionDay.objects.filter(pk__in=list(day_ids))
-    with transaction.atomic():
-        days = list(
-            due.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                notice_published_at__isnull=True,
-                date__gte=today,
-                date__lte=today + datetime.timedelta(days=days_ahead()),
-                status__in=DUE_STATUSES,
-                station__is_active=True,
-            )
-            .select_related("station")
-            .prefetch_related(duty_prefetch())
-            .order_by("date", "station_id")
-        )
-        if not days:
-            return report
-        for day in days:
-            if day.status == ReceptionDay.Status.PLANNED:
-                day.status = ReceptionDay.Status.PUBLISHED
-            day.notice_published_at = now
-            day.updated_at = now
-        ReceptionDay.objects.bulk_update(days, ["status", "notice_published_at", "updated_at"])
-        records_changed(station_ids=None)  # bulk writes send no model signal: the public pages must show them
-        subscribers = _subscribers_by_station(d.station_id for d in days)
-        rows = [row for day in days for row in reception_rows(day, subscribers=subscribers.get(day.station_id, []))]
-        ids = record_notices(rows, now=now)
-        if enqueue:
-            queue_after_commit(ids)
-    report.days_published += len(days)
-    report.reception_notices += len(ids)
-    report.notice_ids += ids
-    return report
-
-
-def close_past_reception_days(*, today: datetime.date) -> int:
-    """A published day whose date has passed was held. Moved and cancelled days keep their status (and reason):
-    the public record of the change stays."""
-    due = ReceptionDay.objects.filter(
-        date__lt=today, status=ReceptionDay.Status.PUBLISHED, notice_published_at__isnull=False
-    )
-    touched = list(due.values_list("station_id", "date"))
-    closed = due.update(status=ReceptionDay.Status.HELD, updated_at=timezone.now())
-    if closed:
-        records_changed(station_ids=None)
-        records_changed_pairs(touched)  # a queryset update sends no signal: the dashboard's rollups too
-    return closed
 
 
 # --- generic reminders ----------------------------------------------------------------------------------------
@@ -296,7 +161,7 @@ def _title(text: str) -> str:
 
 def reminder_rows(*, today: datetime.date, report: PlanReport) -> list[NoticeRow]:
     """Every registered planner's reminders for ``today`` as rows, one per reachable channel. A planner that
-    raises is reported and skipped: one broken capability does not stop the reception notices."""
+    raises is reported and skipped: one broken capability does not stop the others."""
     reminder_registry.autodiscover()
     wanted = []
     for kind, planner in list(reminder_registry.PLANNERS.items()):
@@ -307,13 +172,8 @@ def reminder_rows(*, today: datetime.date, report: PlanReport) -> list[NoticeRow
             report.failed_planners.append(kind)
             continue
         for reminder in items:
-            recipient = (
-                f"user:{reminder.recipient_user_id}"
-                if reminder.recipient_user_id is not None
-                else f"deputy:{reminder.recipient_deputy_id}"
-            )
             for channel in dict.fromkeys(reminder.channels):
-                wanted.append((reminder, recipient, channel))
+                wanted.append((reminder, reminder.recipient, channel))
     ok = reachable((recipient, channel) for _r, recipient, channel in wanted)
     return [
         NoticeRow(
@@ -344,10 +204,11 @@ def materialise_reminders(*, today: datetime.date, enqueue: bool = True, report:
 
 
 def run_planner(*, today: datetime.date | None = None, enqueue: bool = True) -> PlanReport:
-    """Everything the 08:00 beat job does, for ``today`` (Asia/Shanghai) or a given date."""
+    """Everything the 08:00 beat job does, for ``today`` (Asia/Shanghai) or a given date: the row planners in
+    their order (the reception days: publish the due ones, close the past ones), then the reminders."""
     today = today or timezone.localdate()
     report = PlanReport(today=today)
-    publish_due_reception_days(today=today, enqueue=enqueue, report=report)
-    report.days_closed = close_past_reception_days(today=today)
+    for _name, plan in reminder_registry.row_planners():
+        plan(today=today, enqueue=enqueue, report=report)
     materialise_reminders(today=today, enqueue=enqueue, report=report)
     return report

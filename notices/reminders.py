@@ -1,7 +1,10 @@
-"""The generic reminder interface: other capabilities describe *what* is due; the notices machinery
-(stations app) turns each ``Reminder`` into notice rows and delivers them exactly once.
+"""The planner registry: other capabilities describe *what* is due; the outbox (``notices.planner``) turns it
+into notice rows and delivers each row exactly once (``notices.delivery``).
 
-A capability registers a planner for its kind::
+Two kinds of planner register here, and the daily job runs them all (``notices.planner.run_planner``, at 08:00
+Asia/Shanghai, also ``manage.py send_reception_notices``):
+
+**Reminder planners** describe reminders; the outbox writes the rows. A capability registers one for its kind::
 
     from notices.reminders import Reminder, reminder_planner
 
@@ -12,14 +15,20 @@ A capability registers a planner for its kind::
 
 Planners are pure reads: they may be called several times a day and must yield the same ``key`` for the
 same occurrence, because (kind, key, recipient, channel) is unique in the notice table: a second run adds
-nothing.
+nothing. The outbox records one ``notices.Notice`` row per reminder and channel that can reach the recipient
+(``notices.recipients.reachable``: a phone for ``sms``, an e-mail address for ``email``, an account for
+``site``: the in-site inbox). A reminder planner that raises is logged and skipped; the others still run.
 
-Delivery: put the planner in ``<app>/reminders.py`` (imported automatically by ``autodiscover``). Every day at
-08:00 Asia/Shanghai the planner job (``notices.planner.run_planner``, also
-``manage.py send_reception_notices``) calls each planner, records one ``stations.Notice`` row per reminder and
-channel that can reach the recipient (a user's or deputy's phone for ``sms``, e-mail for ``email``, account for
-``site``: the in-site inbox), and sends each row exactly once with the same task as the reception notices. A
-planner that raises is logged and skipped; the others still run.
+**Row planners** write their rows themselves, because what they plan is a write of their own app too: the
+reception days (``stations.reminders``) are published (a status and a timestamp on the day) in the same
+transaction that records their notices, and past days are closed. A row planner is called as
+``func(*, today, enqueue, report)``: it records rows with ``notices.planner.record_notices``, queues them
+with ``queue_after_commit`` when ``enqueue`` is true, and adds what it did to ``report`` (a ``PlanReport``).
+Row planners run before the reminders, by ``order`` then name; one that raises stops the run (its own
+transaction rolled back), as a failed publication must be seen, not skipped.
+
+Put either in ``<app>/reminders.py``: ``autodiscover`` imports those modules in every process (the worker and
+the beat process never import them otherwise).
 """
 
 from __future__ import annotations
@@ -48,9 +57,19 @@ class Reminder:
         if unknown:
             raise ValueError(f"unknown channels: {sorted(unknown)}")
 
+    @property
+    def recipient(self) -> str:
+        """The notice row's recipient string (``notices.recipients``)."""
+        if self.recipient_user_id is not None:
+            return f"user:{self.recipient_user_id}"
+        return f"deputy:{self.recipient_deputy_id}"
+
 
 Planner = Callable[..., Iterable[Reminder]]
 PLANNERS: dict[str, Planner] = {}
+
+RowPlanner = Callable[..., None]  # func(*, today, enqueue, report)
+ROW_PLANNERS: dict[str, tuple[int, RowPlanner]] = {}
 
 
 def reminder_planner(kind: str) -> Callable[[Planner], Planner]:
@@ -63,6 +82,26 @@ def reminder_planner(kind: str) -> Callable[[Planner], Planner]:
         return func
 
     return register
+
+
+def row_planner(name: str, *, order: int = 0) -> Callable[[RowPlanner], RowPlanner]:
+    """Register ``func(*, today, enqueue, report)`` as a planner that records its notice rows itself; lower
+    ``order`` runs first."""
+
+    def register(func: RowPlanner) -> RowPlanner:
+        if name in ROW_PLANNERS and ROW_PLANNERS[name][1] is not func:
+            raise ValueError(f"a row planner {name!r} is already registered")
+        ROW_PLANNERS[name] = (order, func)
+        return func
+
+    return register
+
+
+def row_planners() -> list[tuple[str, RowPlanner]]:
+    """The registered row planners in the order they run."""
+    autodiscover()
+    ranked = sorted(ROW_PLANNERS.items(), key=lambda item: (item[1][0], item[0]))
+    return [(name, func) for name, (_order, func) in ranked]
 
 
 def due_reminders(*, today: datetime.date) -> Iterable[Reminder]:

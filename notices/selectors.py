@@ -5,7 +5,7 @@ from .models import InboxMessage, Notice
 
 def inbox_for(*, user, limit: int = 20):
     """The user's in-site messages, newest first (a list of ``InboxMessage``; one query). For
-    ``templates/desk/_inbox.html``: ``{% include "desk/_inbox.html" with inbox_messages=... %}``."""
+    ``templates/desk/_inbox.html``, which lists the ``inbox`` of its context."""
 
     if not getattr(user, "is_authenticated", False):
         return []

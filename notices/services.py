@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from core.api import DomainError
+from core.errors import DomainError
 
 from . import channels, messages
 from .delivery import notice_send, notices_resend, notices_sweep

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from core.pages import public_page
 from stations.api.filters import MAX_SEARCH
 from stations.models import Area, Station
 
@@ -136,6 +137,7 @@ def directory_text() -> dict[str, str]:
     }
 
 
+@public_page
 @require_safe
 def directory(request):
     filters = directory_filters(request.GET)
@@ -194,6 +196,7 @@ def station_links(station) -> dict[str, str | None]:
     }
 
 
+@public_page
 @require_safe
 def station_detail(request, code):
     if not CODE_RE.match(code):
@@ -228,6 +231,7 @@ def _safe_next(request, url: str | None) -> str:
 
 # CSRF-exempt on purpose: it only sets display preferences (language, text size) in cookies, which a forged request
 # cannot turn into harm; a CSRF token in the header would make the public pages impossible to cache.
+@public_page
 @csrf_exempt
 @require_POST
 def preferences(request):
@@ -249,6 +253,7 @@ def preferences(request):
     return response
 
 
+@public_page
 @require_safe
 def sitemap_xml(request):
     def render_page():
@@ -281,6 +286,7 @@ ROBOTS_DISALLOW = [
 ]
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", ""]

@@ -23,7 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
-from core.api import DomainError
+from core.errors import DomainError
+from core.pages import public_page
 from core.privacy import mask_contact
 from notices import services
 from notices.models import Channel, Subscriber
@@ -82,6 +83,7 @@ def _station(code: str | None) -> Station:
     return get_object_or_404(Station.objects.active(), code=code)
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """Step one: the resident leaves a phone number or an e-mail address; a code is sent to it."""
@@ -108,6 +110,7 @@ def subscribe(request):
     return render(request, "portal/subscribe.html", {"station": station, "form": form}, status=status)
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def subscribe_confirm(request):
     """Step two: the code that was sent. An address already subscribed gets no code and this page stays as is."""
@@ -135,6 +138,7 @@ def subscribe_confirm(request):
     )
 
 
+@public_page
 @csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token; the token is the secret
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
@@ -145,6 +149,7 @@ def unsubscribe(request, token: str):
     return render(request, "portal/subscribe_unsubscribed.html")
 
 
+@public_page
 @require_GET
 def calendar_ics(request, code: str):
     station = _station(code)

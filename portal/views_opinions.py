@@ -19,10 +19,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
-from core.api import DomainError
+from core.errors import DomainError
+from core.pages import public_page
 from core.privacy import scrub_text
 from stations.models import Station
-from visits import selectors, services, tasks
+from visits import selectors, services
 from visits.codes import normalise_tracking_code
 from visits.forms import PublicOpinionForm, RatingForm, TrackLookupForm, apply_service
 from visits.models import Opinion
@@ -37,6 +38,7 @@ def opinion_form_url(request, station: Station) -> str:
     return public_url(request, f"{reverse('portal:opinion_new')}?station={station.code}")
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def opinion_new(request):
     code = (request.POST.get("station") or request.GET.get("station") or "").strip().upper()
@@ -68,12 +70,11 @@ def opinion_new(request):
                         category=data["category"],
                         citizen_name=data["citizen_name"],
                         citizen_phone=data["citizen_phone"],
+                        send_sms=bool(data["send_sms"]),
                     ),
                 )
                 if submitted is not None:
                     sms = bool(data["send_sms"] and submitted.opinion.citizen_phone)
-                    if sms:
-                        tasks.send_tracking_code_sms.delay(submitted.opinion.pk)
                     return render(
                         request,
                         "portal/submitted.html",
@@ -93,6 +94,7 @@ def opinion_new(request):
     return render(request, "portal/opinion_new.html", {"station": station, "form": form}, status=status)
 
 
+@public_page
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
@@ -104,6 +106,7 @@ def _rating_attempts_key(opinion: Opinion) -> str:
     return f"opinion-rating-fail:{opinion.pk}"
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def track(request, tracking_code):
     opinion = selectors.opinion_by_tracking_code(tracking_code)
@@ -164,6 +167,7 @@ def _public_station(code: str) -> Station:
     return get_object_or_404(Station.objects.active(), code=code)
 
 
+@public_page
 @cache_control(max_age=3600, public=True)
 def station_qr(request, code):
     station = _public_station(code)
@@ -173,6 +177,7 @@ def station_qr(request, code):
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
+@public_page
 def poster(request, code):
     station = _public_station(code)
     if not station:

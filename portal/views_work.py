@@ -8,12 +8,14 @@ from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
 from core.errors import DomainError
+from core.pages import public_page
 from deputies import selectors, services
 from deputies.forms import BallotForm
 from deputies.models import Survey
 from stations.models import Station
 
 
+@public_page
 @require_http_methods(["GET", "POST"])
 def survey_respond(request, token):
     """The public ballot page reached by link or QR code: no login, one ballot per phone, rate-limited."""
@@ -43,6 +45,7 @@ def survey_respond(request, token):
     )
 
 
+@public_page
 def station_activities(request, code):
     """Public: a station's published activity plan of the year and its recent activities."""
     station = get_object_or_404(Station.objects.active().select_related("street"), code=code)

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, can_change_in_admin, can_open_admin
+from core.errors import DomainError
 
 from . import evaluation
 from .models import (
@@ -20,10 +21,10 @@ class CountyOnlyAdmin(admin.ModelAdmin):
     (frozen) year is read-only."""
 
     def _county(self, request):
-        return request.user.is_superuser or request.user.role in ("admin", "county")
+        return can_change_in_admin(request)
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return can_open_admin(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -63,7 +64,7 @@ class EvaluationSchemeAdmin(CountyOnlyAdmin):
             try:
                 new = evaluation.copy_scheme(source=scheme, year=scheme.year + 1, by=request.user)
                 self.message_user(request, _("Created %(title)s.") % {"title": new.title})
-            except evaluation.DomainError as exc:
+            except DomainError as exc:
                 self.message_user(request, exc.message, level=messages.ERROR)
 
 

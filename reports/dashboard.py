@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deputies.models import Level, SuggestionCategory
+from deputies.models import Level
 from stations.models import Area, Station
+from suggestions.models import SuggestionCategory
 
 from . import selectors
 from .models import StationEvaluation, StationMonth

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.api import ConflictError, DomainError
+from core.errors import Conflict, Invalid
 from stations.models import Station
 
 from .models import EvaluationAudit, EvaluationItem, EvaluationScheme, ItemScore, StationEvaluation
@@ -42,16 +42,16 @@ def scheme_for_year(year) -> EvaluationScheme:
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise DomainError(_("The year must be a number such as 2025."), code="invalid_year") from None
+        raise Invalid(_("The year must be a number such as 2025."), code="invalid_year") from None
     scheme = EvaluationScheme.objects.filter(year=year).first()
     if scheme is None:
-        raise DomainError(_("There is no evaluation scheme for %(year)s.") % {"year": year}, code="no_scheme")
+        raise Invalid(_("There is no evaluation scheme for %(year)s.") % {"year": year}, code="no_scheme")
     return scheme
 
 
 def _ensure_not_frozen(scheme: EvaluationScheme) -> None:
     if scheme.is_frozen:
-        raise ConflictError(
+        raise Conflict(
             _("The %(year)s evaluation is published and frozen; unfreeze it first.") % {"year": scheme.year},
             code="frozen",
         )
@@ -109,7 +109,7 @@ def compute_evaluation(
         stations = stations.filter(code__in=station_codes)
         unknown = set(station_codes) - set(stations.values_list("code", flat=True))
         if unknown:
-            raise DomainError(_("Unknown station: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+            raise Invalid(_("Unknown station: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
     sheets = score_sheet(scheme=scheme, stations=stations, today=today)
     now = timezone.now()
     evaluations = {e.station_id: e for e in StationEvaluation.objects.filter(scheme=scheme, station_id__in=sheets)}
@@ -172,15 +172,15 @@ def set_item_score(*, evaluation: StationEvaluation, item_code: str, score, reas
     _ensure_not_frozen(scheme)
     item = scheme.items.filter(code=item_code).first()
     if item is None:
-        raise DomainError(_("Unknown item %(code)s.") % {"code": item_code}, code="unknown_item")
+        raise Invalid(_("Unknown item %(code)s.") % {"code": item_code}, code="unknown_item")
     try:
         value = Decimal(str(score))
     except ArithmeticError:
-        raise DomainError({"score": [_("A number is required.")]}) from None
+        raise Invalid({"score": [_("A number is required.")]}) from None
     if not value.is_finite() or value < 0 or value > item.max_score:
-        raise DomainError(_("The score must be between 0 and %(max)s.") % {"max": item.max_score}, code="out_of_range")
+        raise Invalid(_("The score must be between 0 and %(max)s.") % {"max": item.max_score}, code="out_of_range")
     if not (reason or "").strip():
-        raise DomainError(_("A written reason is required."), code="reason_required")
+        raise Invalid(_("A written reason is required."), code="reason_required")
     row, _created = ItemScore.objects.select_for_update().get_or_create(evaluation=evaluation, item=item)
     before = row.score
     row.override_score, row.override_reason = value, reason.strip()
@@ -214,10 +214,10 @@ def publish(*, scheme: EvaluationScheme, by) -> EvaluationScheme:
 @transaction.atomic
 def unfreeze(*, scheme: EvaluationScheme, by, reason: str) -> EvaluationScheme:
     if not (reason or "").strip():
-        raise DomainError(_("A written reason is required to unfreeze a published year."), code="reason_required")
+        raise Invalid(_("A written reason is required to unfreeze a published year."), code="reason_required")
     scheme = EvaluationScheme.objects.select_for_update().get(pk=scheme.pk)
     if not scheme.is_frozen:
-        raise ConflictError(_("The %(year)s evaluation is not published.") % {"year": scheme.year})
+        raise Conflict(_("The %(year)s evaluation is not published.") % {"year": scheme.year})
     scheme.status = EvaluationScheme.Status.DRAFT
     scheme.save(update_fields=["status"])
     _audit(scheme, "unfreeze", by=by, reason=reason.strip())
@@ -228,7 +228,7 @@ def unfreeze(*, scheme: EvaluationScheme, by, reason: str) -> EvaluationScheme:
 def copy_scheme(*, source: EvaluationScheme, year: int, by=None) -> EvaluationScheme:
     """Start a new year from an existing sheet (categories, items, maxima, rules and parameters)."""
     if EvaluationScheme.objects.filter(year=year).exists():
-        raise DomainError(_("A scheme for %(year)s already exists.") % {"year": year}, code="exists")
+        raise Invalid(_("A scheme for %(year)s already exists.") % {"year": year}, code="exists")
     scheme = EvaluationScheme.objects.create(
         year=year, title=source.title.replace(str(source.year), str(year)), award_count=source.award_count
     )

@@ -6,12 +6,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound
 
-from core.api import DomainError
+from core.errors import DomainError, Invalid, OutOfScope
 from stations.models import Station
 
 from . import evaluation, selectors
@@ -48,7 +46,7 @@ def _scheme(year):
     try:
         return evaluation.scheme_for_year(year)
     except DomainError as exc:
-        raise NotFound(exc.message) from None
+        raise OutOfScope(exc.message) from None
 
 
 def matrix_row(scores: dict[str, dict]) -> list[dict]:
@@ -113,7 +111,7 @@ def sheet_for(*, station: Station, year) -> StationEvaluation:
     scheme = evaluation.scheme_for_year(year)
     sheet = StationEvaluation.objects.filter(scheme=scheme, station=station).first()
     if sheet is None:
-        raise DomainError(_("This station has not been computed for %(year)s yet.") % {"year": scheme.year})
+        raise Invalid(_("This station has not been computed for %(year)s yet.") % {"year": scheme.year})
     return sheet
 
 
@@ -131,7 +129,7 @@ def sheet(*, station: Station, params) -> dict:
         .first()
     )
     if sheet is None:
-        raise Http404(_("This station has not been computed for that year yet."))
+        raise OutOfScope(_("This station has not been computed for that year yet."))
     return {
         "station": station,
         "scheme": scheme,
@@ -151,7 +149,7 @@ def preview(*, user, params) -> dict:
     if code:
         stations = [s for s in stations if s.code == code]
     if not stations:
-        raise Http404(_("No station in your scope."))
+        raise OutOfScope(_("No station in your scope."))
     station = stations[0]
     rows = evaluation.score_sheet(scheme=scheme, stations=[station], today=timezone.localdate())[station.pk]
     saved = {s.item_id: s for s in ItemScore.objects.filter(evaluation__scheme=scheme, evaluation__station=station)}

@@ -236,7 +236,11 @@ class ItemScore(models.Model):
 
 
 class EvaluationAudit(models.Model):
-    """Who changed what on the evaluation: overrides, manual scores, publication, unfreezing, recomputation."""
+    """Who changed what on the evaluation: overrides, manual scores, publication, unfreezing, recomputation.
+    Entries about one station are scoped to it; entries about the whole year (publication) have no station and
+    are seen by administrators only through ``for_user``."""
+
+    scope_lookup = "station"
 
     scheme = models.ForeignKey(
         EvaluationScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="audit"
@@ -251,6 +255,8 @@ class EvaluationAudit(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=32)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation audit entry")

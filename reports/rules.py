@@ -244,7 +244,7 @@ class YearData:
     @cached_property
     def suggestions_from_opinions(self) -> Counter:
         """Suggestions of the year grown from each station's opinions."""
-        from deputies.models import Suggestion
+        from suggestions.models import Suggestion
 
         through = Suggestion.source_opinions.through
         rows = (

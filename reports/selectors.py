@@ -7,16 +7,15 @@ import datetime
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
-from accounts.models import Role
+from core.access import has_permission
+from core.errors import Invalid, NotPermitted, OutOfScope
 from deputies.models import Level, Mandate
 from stations.models import Area, Membership, Station
 
 from .models import StationMonth
 
 FIRST_YEAR = 2000
-STATION_ROLES = (Role.HEAD, Role.OFFICER)
 
 
 def parse_year(value, *, field: str = "year") -> int:
@@ -27,9 +26,9 @@ def parse_year(value, *, field: str = "year") -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: [_("Enter a year such as 2025.")]}) from None
+        raise Invalid({field: [_("Enter a year such as 2025.")]}) from None
     if not FIRST_YEAR <= year <= today.year + 1:
-        raise ValidationError({field: [_("No data for %(year)s.") % {"year": year}]})
+        raise Invalid({field: [_("No data for %(year)s.") % {"year": year}]})
     return year
 
 
@@ -40,44 +39,43 @@ def parse_month_range(start, end, *, year: int) -> tuple[int, int]:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError({field: [_("Enter a month from 1 to 12.")]}) from None
+            raise Invalid({field: [_("Enter a month from 1 to 12.")]}) from None
         if not 1 <= number <= 12:
-            raise ValidationError({field: [_("Enter a month from 1 to 12.")]})
+            raise Invalid({field: [_("Enter a month from 1 to 12.")]})
         return number
 
     first, last = month(start, 1, "month_from"), month(end, 12, "month_to")
     if first > last:
-        raise ValidationError({"month_to": [_("The last month is before the first.")]})
+        raise Invalid({"month_to": [_("The last month is before the first.")]})
     return first, last
 
 
 def dashboard_stations(*, user, area=None, station=None, kind=None):
     """The stations a dashboard covers: the user's scope, narrowed to an area subtree or one station.
 
-    Station staff get their own station (an area filter is refused with 403); anything outside the scope is 404.
+    Station staff get their own station (an area filter needs dashboard.by_area: else 403); anything outside the
+    scope is 404.
     """
-    if not user.is_authenticated:
-        raise PermissionDenied
-    if user.role == Role.DEPUTY and not user.is_superuser:
-        raise PermissionDenied(_("The dashboard is for station and NPC staff."))
+    if not has_permission(user, "dashboard.view"):
+        raise NotPermitted(_("The dashboard is for station and NPC staff."))
     stations = Station.objects.for_user(user)
     if area not in (None, ""):
-        if user.role in STATION_ROLES and not user.is_superuser:
-            raise PermissionDenied(_("Station staff see their own station only."))
+        if not has_permission(user, "dashboard.by_area"):
+            raise NotPermitted(_("Station staff see their own station only."))
         try:
             area_obj = Area.objects.for_user(user).get(pk=int(area))
         except (ValueError, TypeError):
-            raise ValidationError({"area": [_("Enter an area id.")]}) from None
+            raise Invalid({"area": [_("Enter an area id.")]}) from None
         except Area.DoesNotExist:
-            raise NotFound(_("No such area in your scope.")) from None
+            raise OutOfScope(_("No such area in your scope.")) from None
         stations = stations.filter(area__path__startswith=area_obj.path)
     if station not in (None, ""):
         stations = stations.filter(code=station)
         if not stations.exists():
-            raise NotFound(_("No such station in your scope."))
+            raise OutOfScope(_("No such station in your scope."))
     if kind not in (None, ""):
         if kind not in Station.Kind.values:
-            raise ValidationError({"kind": [_("Unknown station kind.")]})
+            raise Invalid({"kind": [_("Unknown station kind.")]})
         stations = stations.filter(kind=kind)
     return stations
 

@@ -4,99 +4,63 @@ their exports. Every page reads through the scoped selectors; anything outside t
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import APIException, NotFound
-from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from accounts.models import Role
-from core.access import access_station_by_code
-from core.api import DomainError
+from core.access import access_station_by_code, has_permission
+from core.errors import DomainError
+from core.pages import requires
 
 from . import dashboard, evaluation, evaluation_pages, exports, selectors
 from .models import StationEvaluation
 
-COUNTY_ROLES = (Role.ADMIN, Role.COUNTY)
-
-
-def _api_errors_to_pages(view):
-    """Selectors raise DRF errors (shared with the API); pages show them as 404/403 or a friendly 400."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.detail)) from None
-        except DRFPermissionDenied as exc:
-            raise PermissionDenied(str(exc.detail)) from None
-        except DRFValidationError as exc:
-            return render(request, "bad_request.html", {"errors": exc.detail}, status=400)
-        except APIException:
-            raise
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+# Selectors raise core.errors; ``requires`` turns them into pages: 404, 403 or the friendly 400 page.
 
 
 def _back_to_overview(request):
     return redirect(f"{reverse('reports:evaluation')}?{urlencode({'year': request.POST.get('year', '')})}")
 
 
-def _is_county(user) -> bool:
-    return user.is_superuser or user.role in COUNTY_ROLES
-
-
-@login_required
-@_api_errors_to_pages
+@requires("dashboard.view")
 def dashboard_page(request):
     """/dashboard/: KPI cards, trends, drill-down, funnel, overdue list, ranking and map."""
     filters = dashboard.Filters.from_query(request.GET)
     context = dashboard.build(user=request.user, filters=filters)
-    context["is_county"] = _is_county(request.user)
     return render(request, "reports/dashboard.html", context)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("evaluation.view")
 def evaluation_overview(request):
     """All stations of a year side by side, sortable, with the 2-3-4-5 matrix (county and street staff)."""
-    if request.user.role in (Role.HEAD, Role.OFFICER, Role.DEPUTY) and not request.user.is_superuser:
-        return redirect("desk:evaluation")
+    if not has_permission(request.user, "evaluation.overview"):
+        return redirect("desk:evaluation")  # station staff and deputies: their own station's sheet
     context = evaluation_pages.overview(user=request.user, params=request.GET)
-    context["is_county"] = _is_county(request.user)
+    context["can_compute"] = has_permission(request.user, "evaluation.compute")  # and publish: both county staff
     return render(request, "reports/evaluation_overview.html", context)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("evaluation.view")
 def evaluation_sheet(request, code):
     """One station's sheet with evidence; county staff score manual items and override here."""
     station = access_station_by_code(request.user, code)
     context = evaluation_pages.sheet(station=station, params=request.GET)
-    context["is_county"] = _is_county(request.user)
+    context["can_score"] = has_permission(request.user, "evaluation.score")
     return render(request, "reports/evaluation_sheet.html", context)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("evaluation.view")
 def evaluation_preview(request):
     """The officer's live preview of their own station's sheet this year, with what to do to raise it."""
     context = evaluation_pages.preview(user=request.user, params=request.GET)
     return render(request, "reports/evaluation_preview.html", context)
 
 
-@login_required
+@requires("evaluation.compute")
 @require_POST
 def evaluation_compute(request):
-    if not _is_county(request.user):
-        raise PermissionDenied
     try:
         scheme = evaluation.scheme_for_year(request.POST.get("year"))
         evaluation.compute_evaluation(scheme=scheme, by=request.user)
@@ -106,11 +70,9 @@ def evaluation_compute(request):
     return _back_to_overview(request)
 
 
-@login_required
+@requires("evaluation.score")
 @require_POST
 def evaluation_score(request, code):
-    if not _is_county(request.user):
-        raise PermissionDenied
     station = access_station_by_code(request.user, code)
     year = request.POST.get("year", "")
     try:
@@ -128,11 +90,9 @@ def evaluation_score(request, code):
     return redirect(f"{reverse('reports:evaluation_sheet', args=[station.code])}?{urlencode({'year': year})}")
 
 
-@login_required
+@requires("evaluation.publish")
 @require_POST
 def evaluation_publish(request):
-    if not _is_county(request.user):
-        raise PermissionDenied
     try:
         scheme = evaluation.scheme_for_year(request.POST.get("year"))
         if request.POST.get("action") == "unfreeze":
@@ -146,24 +106,21 @@ def evaluation_publish(request):
     return _back_to_overview(request)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("dashboard.export")
 def dashboard_xlsx(request):
     filters = dashboard.Filters.from_query(request.GET)
     context = dashboard.build(user=request.user, filters=filters)
     return exports.dashboard_workbook(context=context)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("evaluation.view")
 def evaluation_xlsx(request):
     year = selectors.parse_year(request.GET.get("year"))
     evaluations = StationEvaluation.objects.for_user(request.user).filter(scheme__year=year)
     return exports.evaluation_workbook(evaluations=evaluations, year=year)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("evaluation.view")
 def evaluation_pdf(request, code):
     station = access_station_by_code(request.user, code)
     try:
@@ -173,8 +130,7 @@ def evaluation_pdf(request, code):
     return exports.evaluation_pdf(sheet=sheet)
 
 
-@login_required
-@_api_errors_to_pages
+@requires("dashboard.export")
 def annual_report_pdf(request):
     filters = dashboard.Filters.from_query(request.GET)
     return exports.annual_report_pdf(context=dashboard.build(user=request.user, filters=filters))

@@ -5,8 +5,7 @@ import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from deputies.models import LEVEL_ORDER, Deputy, Mandate
-
+from .levels import LEVEL_ORDER
 from .models import (
     DutyRota,
     DutyRotaMember,
@@ -42,6 +41,10 @@ def station_staff_base():
 
 
 def _duty_deputies_prefetch():
+    """The deputies on duty by name, with their mandates by level. ``deputies`` sits above this app, so the
+    models are the ones the relations declare, not imports."""
+    Deputy = ReceptionDay._meta.get_field("duty_deputies").related_model
+    Mandate = Deputy._meta.get_field("mandates").related_model
     return Prefetch(
         "duty_deputies",
         queryset=Deputy.objects.order_by("name", "pk").prefetch_related(
@@ -92,6 +95,22 @@ def resident_deputy_ids(*, station_id: int, on) -> set[int]:
     return set(Membership.objects.current(on=on).filter(station_id=station_id).values_list("deputy_id", flat=True))
 
 
+def _highest_levels(deputy_ids) -> dict[int, str]:
+    """{deputy id: the highest level of their mandates} in one query (deputies without a mandate are left out).
+    It reads the mandates through the memberships' lookups: ``deputies`` sits above this app."""
+    levels: dict[int, str] = {}
+    rows = (
+        Membership.objects.filter(deputy_id__in=list(deputy_ids), deputy__mandates__isnull=False)
+        .order_by()
+        .values_list("deputy_id", "deputy__mandates__level")
+        .distinct()
+    )
+    for deputy_id, level in rows:
+        if deputy_id not in levels or LEVEL_ORDER[level] < LEVEL_ORDER[levels[deputy_id]]:
+            levels[deputy_id] = level
+    return levels
+
+
 def duty_candidates(*, station_ids, on):
     """Per station: (the rota's candidates in order, deputies per day or None) for a day on ``on``.
 
@@ -107,11 +126,8 @@ def duty_candidates(*, station_ids, on):
         .values_list("station_id", "deputy_id")
     ):
         residents.setdefault(station_id, []).append(deputy_id)
-    levels: dict[int, str] = {}
     all_ids = {d for ids in residents.values() for d in ids}
-    for deputy_id, level in Mandate.objects.filter(deputy_id__in=all_ids).values_list("deputy_id", "level"):
-        if deputy_id not in levels or LEVEL_ORDER[level] < LEVEL_ORDER[levels[deputy_id]]:
-            levels[deputy_id] = level
+    levels = _highest_levels(all_ids)
     rotas: dict[int, dict] = {}
     for station_id, per_day, deputy_id, active in (
         DutyRotaMember.objects.filter(rota__station_id__in=station_ids)
@@ -181,10 +197,7 @@ def duty_rota_for(*, station, on=None) -> dict:
         .values_list("deputy_id", "deputy__name")
     )
     names = dict(residents)
-    levels: dict[int, str] = {}
-    for deputy_id, level in Mandate.objects.filter(deputy_id__in=names).values_list("deputy_id", "level"):
-        if deputy_id not in levels or LEVEL_ORDER[level] < LEVEL_ORDER[levels[deputy_id]]:
-            levels[deputy_id] = level
+    levels = _highest_levels(names)
     duty_rota = DutyRota.objects.filter(station=station).first()
     listed = []
     if duty_rota is not None:

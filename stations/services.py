@@ -1,5 +1,5 @@
-"""Writes of the stations app: reception days, the duty rota, notices (re-exported from ``notices``),
-resident subscriptions and the in-site inbox. Keyword-only arguments; each docstring states the rule."""
+"""Writes of the stations app: reception days (with their notices, ``stations.notices``) and the duty rota.
+Keyword-only arguments; each docstring states the rule."""
 
 from __future__ import annotations
 
@@ -12,18 +12,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.api import ConflictError, DomainError
+from core.errors import ConflictError, DomainError
 from core.hooks import records_changed
-from notices.planner import (
-    change_rows,
-    publish_due_reception_days,
-    queue_after_commit,
-    reception_rows,
-    record_notices,
-)
+from notices.planner import queue_after_commit, record_notices
 
 from . import rota, selectors
 from .models import DutyRota, DutyRotaMember, ReceptionDay, Station
+from .notices import change_rows, publish_due_reception_days, reception_rows
 
 logger = logging.getLogger(__name__)
 

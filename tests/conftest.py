@@ -56,6 +56,22 @@ def _english_outside_requests():
 
 
 @pytest.fixture
+def client():
+    """A page client that asks for Chinese, the portal's default language: every page test says which language
+    it reads (``HTTP_ACCEPT_LANGUAGE="en"`` on a request, or the ``en_client`` fixture)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+
+@pytest.fixture
+def en_client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def api():
     """An API client asking for English messages (the API's error texts are asserted in English)."""
     return APIClient(HTTP_ACCEPT_LANGUAGE="en")

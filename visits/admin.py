@@ -4,8 +4,8 @@ unmasking log, so names and phones are shown masked and cannot be edited (the de
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from core.admin import EDIT_ROLES, ScopedAdmin
+from core.access import has_permission
+from core.admin import ScopedAdmin, can_change_in_admin, can_delete_in_admin, can_open_admin
 from core.models import CalendarException
 
 from .models import Opinion, OpinionEvent, Outreach, PracticalMatter, ResponsibleUnit, UnmaskLog, VisitLog
@@ -15,18 +15,18 @@ class ReferenceDataAdmin(admin.ModelAdmin):
     """Tables every county shares (units, the working-day calendar): county staff and admins edit them."""
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return can_open_admin(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or getattr(request.user, "role", "") in EDIT_ROLES
+        return can_change_in_admin(request)
 
     has_add_permission = lambda self, request: self.has_change_permission(request)  # noqa: E731
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser or getattr(request.user, "role", "") == Role.ADMIN
+        return can_delete_in_admin(request)
 
 
 @admin.register(ResponsibleUnit)
@@ -150,10 +150,10 @@ class UnmaskLogAdmin(ScopedAdmin):
     date_hierarchy = "at"
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or getattr(request.user, "role", "") in EDIT_ROLES
+        return has_permission(request.user, "unmask_log.view")
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and self.has_view_permission(request)
+        return can_open_admin(request) and self.has_view_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return False

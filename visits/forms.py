@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Invalid
 from core.privacy import PHONE_HELP
 from deputies.models import Deputy
 from stations.models import ReceptionDay
@@ -33,9 +34,18 @@ CATEGORIES = [
 
 
 def apply_service(form: forms.Form, call):
-    """Run ``call()``; a ValidationError of the service becomes form errors and the result is None."""
+    """Run ``call()``; bad input refused by the service (``core.errors.Invalid``, or a Django ValidationError
+    from opinion_create) becomes form errors and the result is None. Other domain errors (403, 404, 409)
+    propagate to the view."""
     try:
         return call()
+    except Invalid as exc:
+        if exc.fields:
+            for field, errors in exc.fields.items():
+                form.add_error(field if field in form.fields else None, [str(e) for e in errors])
+        else:
+            form.add_error(None, exc.messages())
+        return None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():

@@ -17,7 +17,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -26,6 +25,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.access import require
+from core.errors import Invalid
 from core.privacy import can_unmask, is_valid_phone, mask_name, mask_phone, normalise_phone
 from core.workdays import WorkingDayCalendar
 from deputies.models import Deputy
@@ -619,17 +620,17 @@ def save_ledger(*, by, station, parsed: ParsedLedger) -> dict[str, int]:
     """Save every parsed row through the services, all in one transaction: if any row is refused, nothing is
     saved and the error names its sheet and row."""
     if not parsed.ok:
-        raise ValidationError(_("The ledger has errors; nothing was saved."))
-    services.ensure_station_writable(user=by, station=station, kind="visit_log")
+        raise Invalid(_("The ledger has errors; nothing was saved."))
+    require(by, "ledger.import", station)
     calendar = WorkingDayCalendar.load()
 
     def guarded(sheet: Sheet, row: dict, call):
         try:
             return call()
-        except ValidationError as exc:
-            raise ValidationError(
+        except Invalid as exc:
+            raise Invalid(
                 _("%(sheet)s, row %(row)d: %(msg)s")
-                % {"sheet": sheet.title, "row": row["_row"], "msg": "; ".join(exc.messages)}
+                % {"sheet": sheet.title, "row": row["_row"], "msg": "; ".join(exc.messages())}
             ) from None
 
     for row in parsed.rows["visits"]:

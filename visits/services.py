@@ -2,7 +2,9 @@
 anonymising. Every function takes keyword-only arguments and states the rule it enforces.
 
 Callers pass stations and records they looked up through ``for_user`` where they can; each service checks
-the writer's scope and role again, so no caller can forget it.
+the writer's scope and role again (``core.access.require`` with a permission of the one table), so no caller can
+forget it. Failures are ``core.errors``: ``Invalid`` (400, field errors), ``NotPermitted`` (403), ``OutOfScope``
+(404) and ``Conflict`` (409).
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
-from core.api import ConflictError, DomainError
+from core.access import Role, effective_role, require
+from core.errors import Conflict, Invalid, NotPermitted, OutOfScope
 from core.privacy import can_unmask, is_valid_phone, normalise_phone
 from core.workdays import WorkingDayCalendar, add_working_days
+from core.workflow import Step, Workflow
 from stations.models import Membership, Station
 
 from .codes import hash_rating_key, new_rating_key, new_tracking_code
@@ -35,69 +37,45 @@ from .models import (
     UnmaskLog,
     VisitLog,
 )
+from .notices import send_tracking_code
 
 S = OpinionStatus
 Action = OpinionEvent.Action
 
 
-class OutOfScope(DomainError):
-    """The record or station is outside the user's scope: reported as not found, never as forbidden."""
-
-    status_code = status.HTTP_404_NOT_FOUND
-
-
-class NotAllowed(DomainError):
-    """The user's role may not do this (inside their scope)."""
-
-    status_code = status.HTTP_403_FORBIDDEN
-
-
 # ---------------------------------------------------------------------------------------------------------
-# Who may write what
+# Who may write what: the permissions of core.access.PERMISSIONS
 
 
-WRITERS = {
-    # kind of record → roles that may write it (inside their scope)
-    "visit_log": {Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN},
-    "practical_matter": {Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN},
-    "opinion": {Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN, Role.DEPUTY},
-    "outreach": {Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN, Role.DEPUTY},
+# kind of record → the permission that writes (and deletes) it, inside the writer's scope
+WRITE_PERMISSION = {
+    "visit_log": "visit_log.write",
+    "practical_matter": "practical_matter.write",
+    "opinion": "opinion.create",
+    "outreach": "outreach.write",
 }
 
 
-def user_role(user) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
-
-
-def can_write(user, kind: str) -> bool:
-    return bool(user and user.is_authenticated and user_role(user) in WRITERS[kind])
-
-
-def ensure_station_writable(*, user, station: Station, kind: str) -> None:
-    """A station's records are written by its own staff, its street's and the county's staff (and deputies
-    for opinions and their own outreach); a station outside the user's scope is not found."""
-    if not Station.objects.for_user(user).filter(pk=station.pk).exists():
-        raise OutOfScope(_("No such station in your area."), code="not_found")
-    if not can_write(user, kind):
-        raise NotAllowed(_("Your role may not record this."), code="forbidden")
+def _is_deputy(user) -> bool:
+    return effective_role(user) == Role.DEPUTY
 
 
 def _not_in_future(day: datetime.date, field: str = "date") -> None:
     if day > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
+        raise Invalid({field: _("The date cannot be in the future.")})
 
 
 def _clean_phone(phone: str, field: str) -> str:
     phone = normalise_phone(phone)
     if phone and not is_valid_phone(phone):
-        raise ValidationError({field: _("Enter a valid phone number (e.g. 13812345678 or 0731-88888888).")})
+        raise Invalid({field: _("Enter a valid phone number (e.g. 13812345678 or 0731-88888888).")})
     return phone
 
 
 def _clean_name(name: str, field: str) -> str:
     name = (name or "").strip()
     if "*" in name:
-        raise ValidationError({field: _("A masked name cannot be saved; enter the full name or nothing.")})
+        raise Invalid({field: _("A masked name cannot be saved; enter the full name or nothing.")})
     return name
 
 
@@ -122,12 +100,12 @@ def visit_log_create(
     """Record people received at a station: at least one person, not in the future, written by the station's
     own staff (or its street's or the county's). A log dated on one of the station's reception days is linked
     to it even when the caller did not say so."""
-    ensure_station_writable(user=by, station=station, kind="visit_log")
+    require(by, "visit_log.write", station)
     _not_in_future(date)
     if people_count is None or people_count < 1:
-        raise ValidationError({"people_count": _("At least one person.")})
+        raise Invalid({"people_count": _("At least one person.")})
     if reception_day is not None and reception_day.station_id != station.pk:
-        raise ValidationError({"reception_day": _("That reception day belongs to another station.")})
+        raise Invalid({"reception_day": _("That reception day belongs to another station.")})
     if reception_day is None:
         reception_day = station.reception_days.filter(date=date).exclude(status="cancelled").first()
     log = VisitLog.objects.create(
@@ -170,19 +148,19 @@ def outreach_create(
     first one when not given). A deputy records only their own visits."""
     _not_in_future(date)
     if people_count is None or people_count < 1:
-        raise ValidationError({"people_count": _("At least one person.")})
-    if user_role(by) == Role.DEPUTY and getattr(getattr(by, "deputy", None), "pk", None) != deputy.pk:
-        raise NotAllowed(_("A deputy records only their own outreach visits."), code="forbidden")
+        raise Invalid({"people_count": _("At least one person.")})
+    if _is_deputy(by) and getattr(getattr(by, "deputy", None), "pk", None) != deputy.pk:
+        raise NotPermitted(_("A deputy records only their own outreach visits."))
     resident = list(_resident_station(deputy, date))
     if station is None:
         if not resident:
-            raise ValidationError({"deputy": _("The deputy was not resident at any station on that date.")})
+            raise Invalid({"deputy": _("The deputy was not resident at any station on that date.")})
         station = Station.objects.get(pk=resident[0])
     elif station.pk not in resident:
-        raise ValidationError({"station": _("The deputy was not resident at this station on that date.")})
-    ensure_station_writable(user=by, station=station, kind="outreach")
+        raise Invalid({"station": _("The deputy was not resident at this station on that date.")})
+    require(by, "outreach.write", station)
     if not (place or "").strip():
-        raise ValidationError({"place": _("Say where the visit took place.")})
+        raise Invalid({"place": _("Say where the visit took place.")})
     return Outreach.objects.create(
         deputy=deputy,
         station=station,
@@ -207,14 +185,14 @@ def practical_matter_create(
 ) -> PracticalMatter:
     """Record a practical matter done for residents; its source opinion, if any, is one of the same
     station's opinions."""
-    ensure_station_writable(user=by, station=station, kind="practical_matter")
+    require(by, "practical_matter.write", station)
     _not_in_future(date)
     if beneficiaries is None or beneficiaries < 0:
-        raise ValidationError({"beneficiaries": _("The number of people cannot be negative.")})
+        raise Invalid({"beneficiaries": _("The number of people cannot be negative.")})
     if not (title or "").strip():
-        raise ValidationError({"title": _("A title is required.")})
+        raise Invalid({"title": _("A title is required.")})
     if source_opinion is not None and source_opinion.station_id != station.pk:
-        raise ValidationError({"source_opinion": _("That opinion belongs to another station.")})
+        raise Invalid({"source_opinion": _("That opinion belongs to another station.")})
     return PracticalMatter.objects.create(
         station=station,
         date=date,
@@ -265,9 +243,9 @@ def _unique_tracking_code() -> str:
 def _clean_content(content: str) -> str:
     content = (content or "").strip()
     if not content:
-        raise ValidationError({"content": _("Please describe the problem or opinion.")})
+        raise Invalid({"content": _("Please describe the problem or opinion.")})
     if len(content) > CONTENT_MAX:
-        raise ValidationError({"content": _("At most %(n)d characters.") % {"n": CONTENT_MAX}})
+        raise Invalid({"content": _("At most %(n)d characters.") % {"n": CONTENT_MAX}})
     return content
 
 
@@ -284,24 +262,27 @@ def opinion_create(
     deputy=None,
     visit_log: VisitLog | None = None,
     received_at: datetime.datetime | None = None,
+    send_sms: bool = False,
 ) -> SubmittedOpinion:
     """Receive an opinion at a station. It gets an unguessable tracking code and is due for registration
     within 2 working days. ``by`` is None for a citizen's online submission (channel ``online``, the station
     must be active); staff write only for stations in their scope. A citizen who gives no phone gets a
-    rating key instead, to prove later that a rating is theirs."""
+    rating key instead, to prove later that a rating is theirs. With ``send_sms`` and a phone, the tracking
+    code goes to that phone by SMS: one notice row recorded with the opinion, sent once after the commit
+    (``visits.notices``)."""
     if channel not in Opinion.Channel.values:
-        raise ValidationError({"channel": _("Unknown channel.")})
+        raise Invalid({"channel": _("Unknown channel.")})
     if by is None:
         if channel != Opinion.Channel.ONLINE:
-            raise ValidationError({"channel": _("Online submissions use the channel 'online'.")})
+            raise Invalid({"channel": _("Online submissions use the channel 'online'.")})
         if not station.is_active:
-            raise ValidationError({"station": _("This station does not take opinions online.")})
+            raise Invalid({"station": _("This station does not take opinions online.")})
     else:
-        ensure_station_writable(user=by, station=station, kind="opinion")
-        if user_role(by) == Role.DEPUTY:
+        require(by, "opinion.create", station)
+        if _is_deputy(by):
             deputy = getattr(by, "deputy", None)
     if visit_log is not None and visit_log.station_id != station.pk:
-        raise ValidationError({"visit_log": _("That visit log belongs to another station.")})
+        raise Invalid({"visit_log": _("That visit log belongs to another station.")})
     received_at = received_at or timezone.now()
     phone = _clean_phone(citizen_phone, "citizen_phone")
     rating_key = "" if phone else new_rating_key()
@@ -323,6 +304,8 @@ def opinion_create(
     OpinionEvent.objects.create(
         opinion=opinion, at=received_at, actor=by, action=Action.RECEIVE, from_status="", to_status=S.RECEIVED
     )
+    if send_sms and phone:
+        send_tracking_code(opinion)
     return SubmittedOpinion(opinion=opinion, rating_key=rating_key)
 
 
@@ -330,39 +313,35 @@ def opinion_create(
 # Opinions: the workflow
 
 
-# action → (statuses it may start from, roles that may take it)
-STATION_STAFF = {Role.HEAD, Role.OFFICER}
-SUPERVISORS = {Role.STREET, Role.COUNTY, Role.ADMIN}
-TRANSITIONS: dict[str, tuple[tuple[str, ...], set[str]]] = {
-    "register": ((S.RECEIVED,), STATION_STAFF | SUPERVISORS),
-    "assign": ((S.REGISTERED,), SUPERVISORS),
-    "start": ((S.ASSIGNED,), STATION_STAFF | SUPERVISORS),
-    "answer": ((S.IN_PROGRESS,), STATION_STAFF | SUPERVISORS),
-    "rate": ((S.ANSWERED,), STATION_STAFF | SUPERVISORS),
-    "close": ((S.ANSWERED,), SUPERVISORS),
-    "reject": ((S.RECEIVED, S.REGISTERED), SUPERVISORS),
-    "reopen": ((S.CLOSED, S.REJECTED), {Role.COUNTY, Role.ADMIN}),
-}
-ACTIONS = tuple(TRANSITIONS)
-
-
-def actions_from(status_: str) -> list[str]:
-    """Actions the workflow allows from a status, whoever asks."""
-    return [a for a, (sources, _roles) in TRANSITIONS.items() if status_ in sources]
+# action → the statuses it may start from and the permission of core.access.PERMISSIONS it needs; ``_apply``
+# below has one branch per action.
+WORKFLOW = Workflow(
+    {
+        "register": Step((S.RECEIVED,), "opinion.register"),
+        "assign": Step((S.REGISTERED,), "opinion.assign"),
+        "start": Step((S.ASSIGNED,), "opinion.start"),
+        "answer": Step((S.IN_PROGRESS,), "opinion.answer"),
+        "rate": Step((S.ANSWERED,), "opinion.rate"),
+        "close": Step((S.ANSWERED,), "opinion.close"),
+        "reject": Step((S.RECEIVED, S.REGISTERED), "opinion.reject"),
+        "reopen": Step((S.CLOSED, S.REJECTED), "opinion.reopen"),
+    },
+    conflict_message=gettext_lazy("The action “%(action)s” is not allowed while the opinion is %(status)s."),
+)
+TRANSITIONS = WORKFLOW.steps
+ACTIONS = WORKFLOW.actions
+actions_from = WORKFLOW.actions_from
 
 
 def allowed_actions(*, opinion: Opinion, user) -> list[str]:
     """Actions ``user`` may take on ``opinion`` now (the record is assumed to be in the user's scope)."""
-    if not user or not user.is_authenticated:
-        return []
-    role = user_role(user)
-    return [a for a in actions_from(opinion.status) if role in TRANSITIONS[a][1]]
+    return WORKFLOW.allowed_actions(status=opinion.status, user=user)
 
 
 def _required(value, field: str, message: str) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else value
     if value in ("", None):
-        raise ValidationError({field: message})
+        raise Invalid({field: message})
     return value
 
 
@@ -389,11 +368,11 @@ def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
     if action == "assign":
         unit = params.get("unit")
         if unit in (None, ""):
-            raise ValidationError({"unit": _("Choose the responsible unit.")})
+            raise Invalid({"unit": _("Choose the responsible unit.")})
         if not isinstance(unit, ResponsibleUnit):
             unit = ResponsibleUnit.objects.filter(pk=unit if str(unit).isdigit() else None, is_active=True).first()
             if unit is None:
-                raise ValidationError({"unit": _("Unknown or inactive responsible unit.")})
+                raise Invalid({"unit": _("Unknown or inactive responsible unit.")})
         opinion.status, opinion.unit, opinion.assigned_at = S.ASSIGNED, unit, now
         opinion.answer_due = due_after(today, "answer")
         note = (params.get("note") or "").strip()
@@ -404,13 +383,13 @@ def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
     if action == "answer":
         answer = _required(params.get("answer"), "answer", _("Write the answer given to the citizen."))
         if len(answer) > 4000:
-            raise ValidationError({"answer": _("At most %(n)d characters.") % {"n": 4000}})
+            raise Invalid({"answer": _("At most %(n)d characters.") % {"n": 4000}})
         opinion.status, opinion.answer, opinion.answered_at = S.ANSWERED, answer, now
         return answer
     if action == "rate":
         satisfied = params.get("satisfied")
         if not isinstance(satisfied, bool):
-            raise ValidationError({"satisfied": _("Say whether the citizen is satisfied (true or false).")})
+            raise Invalid({"satisfied": _("Say whether the citizen is satisfied (true or false).")})
         note = (params.get("note") or "").strip()
         if satisfied:
             opinion.status, opinion.rating = S.CLOSED, Opinion.Rating.SATISFIED
@@ -424,7 +403,7 @@ def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
         note = _required(params.get("note"), "note", _("Say why the opinion is closed without a rating."))
         resolved = params.get("resolved", False)
         if not isinstance(resolved, bool):
-            raise ValidationError({"resolved": _("Must be true or false.")})
+            raise Invalid({"resolved": _("Must be true or false.")})
         opinion.status, opinion.resolved, opinion.closed_at = S.CLOSED, resolved, now
         return note
     if action == "reject":
@@ -440,16 +419,7 @@ def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
             opinion.status, opinion.assign_due = S.REGISTERED, due_after(today, "assign")
             opinion.registered_at = opinion.registered_at or now
         return reason
-    raise ValidationError({"action": _("Unknown action.")})  # unreachable: checked by the caller
-
-
-def _conflict(opinion: Opinion, action: str, user) -> ConflictError:
-    return ConflictError(
-        _("The action “%(action)s” is not allowed while the opinion is %(status)s.")
-        % {"action": action, "status": opinion.get_status_display()},
-        code="invalid_transition",
-        extra={"status": opinion.status, "allowed_actions": allowed_actions(opinion=opinion, user=user)},
-    )
+    raise Invalid({"action": _("Unknown action.")})  # unreachable: checked by the caller
 
 
 def opinion_transition(*, opinion: Opinion, action: str, by, **params) -> Opinion:
@@ -459,16 +429,12 @@ def opinion_transition(*, opinion: Opinion, action: str, by, **params) -> Opinio
     Officers and heads register, start, answer and record a rating taken by phone for their station; street
     staff take every action for their streets' stations; county staff for all, and only they reopen."""
     if action not in TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action. Use one of: %(a)s.") % {"a": ", ".join(ACTIONS)}})
+        WORKFLOW.check(action, status=opinion.status, status_label="", user=by)  # Invalid: unknown action
     if not Opinion.objects.for_user(by).filter(pk=opinion.pk).exists():
-        raise OutOfScope(_("No such opinion in your area."), code="not_found")
+        raise OutOfScope(_("No such opinion in your area."))
     with transaction.atomic():
         locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
-        sources, roles = TRANSITIONS[action]
-        if locked.status not in sources:
-            raise _conflict(locked, action, by)
-        if user_role(by) not in roles:
-            raise NotAllowed(_("Your role may not take this action."), code="forbidden")
+        WORKFLOW.check(action, status=locked.status, status_label=locked.get_status_display(), user=by)
         from_status = locked.status
         note = _apply(locked, action, by=by, params=params)
         locked.save()
@@ -482,16 +448,16 @@ def opinion_rate_by_citizen(*, tracking_code: str, satisfied: bool, proof: str) 
     with transaction.atomic():
         opinion = Opinion.objects.select_for_update().filter(tracking_code=tracking_code).first()
         if opinion is None:
-            raise OutOfScope(_("No opinion with this tracking code."), code="not_found")
+            raise OutOfScope(_("No opinion with this tracking code."))
         if opinion.status != S.ANSWERED:
-            raise ConflictError(_("Only an answered opinion can be rated."), code="invalid_transition")
+            raise Conflict(_("Only an answered opinion can be rated."), code="invalid_transition")
         proof = (proof or "").strip()
         if opinion.citizen_phone:
             ok = len(proof) == 4 and proof == opinion.citizen_phone[-4:]
         else:
             ok = bool(opinion.rating_key_hash) and hash_rating_key(proof) == opinion.rating_key_hash
         if not ok:
-            raise ValidationError({"proof": _("This does not match what you gave when you submitted it.")})
+            raise Invalid({"proof": _("This does not match what you gave when you submitted it.")})
         from_status = opinion.status
         _apply(opinion, "rate", by=None, params={"satisfied": satisfied})
         opinion.save()
@@ -517,7 +483,7 @@ def unmask_record(*, user, record, purpose: str = "") -> dict[str, str]:
     """Show one record's personal data in full to a user allowed to unmask (county staff with the
     permission), and log who saw which record when."""
     if not can_unmask(user):
-        raise NotAllowed(_("You may not see personal data unmasked."), code="forbidden")
+        raise NotPermitted(_("You may not see personal data unmasked."))
     fields = PERSONAL_FIELDS[type(record)]
     UnmaskLog.objects.create(
         user=user, station_id=record.station_id, record_type=record_type(record), record_id=record.pk, purpose=purpose
@@ -540,7 +506,7 @@ def anonymise_old_records(*, older_than_days: int, today: datetime.date | None =
     """Erase the visitor's and citizen's name and phone from records older than ``older_than_days``: visit
     logs by their date, opinions once closed or rejected for that long. Counts and content stay."""
     if older_than_days < 1:
-        raise ValidationError({"older_than_days": _("At least one day.")})
+        raise Invalid({"older_than_days": _("At least one day.")})
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=older_than_days)
     visits = (
@@ -560,9 +526,9 @@ def anonymise_old_records(*, older_than_days: int, today: datetime.date | None =
 @transaction.atomic
 def record_delete(*, by, record, kind: str) -> None:
     """Delete a mistaken visit log, outreach record or practical matter: only those who may write it."""
-    ensure_station_writable(user=by, station=record.station, kind=kind)
-    if kind == "outreach" and user_role(by) == Role.DEPUTY and getattr(by, "deputy", None) != record.deputy:
-        raise NotAllowed(_("A deputy deletes only their own outreach visits."), code="forbidden")
+    require(by, WRITE_PERMISSION[kind], record.station_id)
+    if kind == "outreach" and _is_deputy(by) and getattr(by, "deputy", None) != record.deputy:
+        raise NotPermitted(_("A deputy deletes only their own outreach visits."))
     record.delete()
 
 
@@ -594,13 +560,13 @@ def opinion_import(
     """Take over an opinion from a paper or Excel ledger with the state and times it had there: a new tracking
     code, its deadlines as given (computed from the given times where missing), one ``import`` event. A handled
     opinion needs its unit and only a closed one can be resolved."""
-    ensure_station_writable(user=by, station=station, kind="opinion")
+    require(by, "opinion.create", station)
     if status not in S.values:
-        raise ValidationError({"status": _("Unknown status.")})
+        raise Invalid({"status": _("Unknown status.")})
     if status in (S.ASSIGNED, S.IN_PROGRESS, S.ANSWERED) and unit is None:
-        raise ValidationError({"unit": _("A handled opinion needs its responsible unit.")})
+        raise Invalid({"unit": _("A handled opinion needs its responsible unit.")})
     if resolved and status != S.CLOSED:
-        raise ValidationError({"resolved": _("Only a closed opinion can be resolved.")})
+        raise Invalid({"resolved": _("Only a closed opinion can be resolved.")})
     calendar = calendar or WorkingDayCalendar.load()
     phone = _clean_phone(citizen_phone, "citizen_phone")
     opinion = Opinion.objects.create(

@@ -14,11 +14,3 @@ def anonymise_old_records(older_than_days: int | None = None) -> dict:
     from .services import anonymise_old_records as run
 
     return run(older_than_days=older_than_days or settings.VISITS_RETENTION_DAYS)
-
-
-@shared_task
-def send_tracking_code_sms(opinion_id: int) -> bool:
-    """Send a citizen the tracking code of their opinion by SMS (once: the event log records it)."""
-    from .sms import send_tracking_code
-
-    return send_tracking_code(opinion_id=opinion_id)

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,8 +14,6 @@ from ..models import (
     Deputy,
     DutyReport,
     Level,
-    Suggestion,
-    SuggestionCategory,
     Survey,
 )
 
@@ -49,24 +47,6 @@ class YearFilter(django_filters.NumberFilter):
         self.extra.setdefault("min_value", YEAR_MIN)
         self.extra.setdefault("max_value", YEAR_MAX)
         self.extra.setdefault("decimal_places", 0)
-
-
-class SuggestionFilter(django_filters.FilterSet):
-    year = YearFilter(field_name="year")
-    category = django_filters.ChoiceFilter(choices=SuggestionCategory.choices)
-    status = django_filters.ChoiceFilter(choices=Suggestion.Status.choices)
-    deputy = django_filters.NumberFilter(method="filter_deputy", label=_("deputy id (lead or co-signer)"))
-    station = django_filters.CharFilter(field_name="station__code", max_length=20, label=_("station code"))
-    supervised = StrictBooleanFilter()
-    answer_class = django_filters.ChoiceFilter(choices=Suggestion.AnswerClass.choices)
-
-    class Meta:
-        model = Suggestion
-        fields = ["year", "category", "status", "deputy", "station", "supervised", "answer_class"]
-
-    def filter_deputy(self, queryset, name, value):
-        cosigned = Suggestion.co_signers.through.objects.filter(deputy_id=value).values("suggestion_id")
-        return queryset.filter(Q(lead_deputy_id=value) | Q(pk__in=cosigned))
 
 
 class ActivityFilter(django_filters.FilterSet):

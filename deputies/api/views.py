@@ -1,28 +1,25 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import Role
 from core import ratelimit
-from core.api import DomainError, PublicOrScopedReadOnlyViewSet
+from core.api import Allowed, DomainError, PublicOrScopedReadOnlyViewSet
 
 from .. import selectors, services
 from ..models import (
     ActivityPlan,
-    Deputy,
     DutyReport,
-    SuggestionEvent,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
 )
-from .filters import ActivityFilter, ActivityPlanFilter, DeputyFilter, DutyReportFilter, SuggestionFilter, SurveyFilter
+from .filters import ActivityFilter, ActivityPlanFilter, DeputyFilter, DutyReportFilter, SurveyFilter
 from .serializers import (
     ActivityCreateSerializer,
     ActivityPhotoSerializer,
@@ -36,11 +33,6 @@ from .serializers import (
     DutyReportSerializer,
     OnlineResponseSerializer,
     PaperBallotSerializer,
-    SuggestionCreateSerializer,
-    SuggestionDetailSerializer,
-    SuggestionSerializer,
-    SuggestionStaffSerializer,
-    SuggestionTransitionSerializer,
     SurveyCreateSerializer,
     SurveyDetailSerializer,
     SurveyResponseSerializer,
@@ -53,6 +45,7 @@ class DeputyViewSet(PublicOrScopedReadOnlyViewSet):
     """Deputies. Anonymous: deputies resident at active stations, public fields. Staff: deputies of the
     stations in their scope, with mandates and memberships."""
 
+    permission_classes = [Allowed()]  # public fields for anyone; the scope decides what staff see
     public_serializer_class = DeputyPublicSerializer
     staff_serializer_class = DeputyStaffViewSerializer
     filterset_class = DeputyFilter
@@ -80,9 +73,10 @@ def _ratings(items) -> dict:
 
 class PublicReadStaffWriteViewSet(mixins.CreateModelMixin, PublicOrScopedReadOnlyViewSet):
     """Anyone reads the public fields; signed-in users read their scope and write through services (which
-    check the role); ``create`` returns the record in the read representation."""
+    check the role and the station again); ``create`` returns the record in the read representation. Each
+    subclass names its permissions of the table (``permission_classes = [Allowed(write=...)]``)."""
 
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    permission_classes = [Allowed(read=None, write=None)]  # each subclass names its own
     create_serializer_class = None
     read_serializer_class = None
 
@@ -103,99 +97,12 @@ class PublicReadStaffWriteViewSet(mixins.CreateModelMixin, PublicOrScopedReadOnl
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(create=extend_schema(request=SuggestionCreateSerializer, responses=SuggestionStaffSerializer))
-class SuggestionViewSet(PublicReadStaffWriteViewSet):
-    """Deputies' suggestions (代表建议). Filters: ``year``, ``category``, ``deputy`` (lead or co-signer),
-    ``station`` (code), ``status``, ``supervised``, ``answer_class``. Staff see the suggestions of their stations
-    (a suggestion without a station: its lead deputy's stations). Deputies file their own (``POST``); county
-    staff move them through ``transition/``."""
-
-    public_serializer_class = SuggestionSerializer
-    staff_serializer_class = SuggestionStaffSerializer
-    create_serializer_class = SuggestionCreateSerializer
-    filterset_class = SuggestionFilter
-    ordering = "id"
-
-    def public_queryset(self):
-        return selectors.suggestion_list_base()
-
-    def staff_queryset(self):
-        return selectors.suggestion_staff_list_base()
-
-    def get_serializer_class(self):
-        if self.action == "retrieve" and self.is_staff_view:
-            return SuggestionDetailSerializer
-        if self.action == "transition":
-            return SuggestionTransitionSerializer
-        return super().get_serializer_class()
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "retrieve" and self.is_staff_view:
-            queryset = queryset.prefetch_related(
-                Prefetch("events", queryset=SuggestionEvent.objects.order_by("at", "id"))
-            )
-        return queryset
-
-    def perform(self, data):
-        user = self.request.user
-        lead = data.get("lead_deputy")
-        if lead is None and user.role == Role.DEPUTY:
-            lead = Deputy.objects.filter(user=user).first()
-        return services.suggestion_file(
-            lead_deputy=lead,
-            co_signers=data.get("co_signers", []),
-            year=data.get("year"),
-            session=data.get("session", ""),
-            number=data.get("number", ""),
-            title=data["title"],
-            content=data["content"],
-            category=data["category"],
-            topics=data.get("topics"),
-            station=data.get("station"),
-            filed_on=data.get("filed_on"),
-            source_opinions=data.get("source_opinions", []),
-            by=user,
-        )
-
-    @extend_schema(request=SuggestionTransitionSerializer, responses=SuggestionDetailSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def transition(self, request, pk=None):
-        """``{"action": "assign", "unit": id}``, ``extend`` (``deadline``, ``reason``), ``answer``
-        (``answer_class`` A/B/C, ``answer``), ``assess`` (``assessment``), ``supervise`` (``activity``),
-        ``close`` (``reason``). A wrong status is a 409."""
-        suggestion = self.get_object()
-        serializer = SuggestionTransitionSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data, user = serializer.validated_data, request.user
-        match data["action"]:
-            case "assign":
-                services.suggestion_assign(suggestion=suggestion, unit=data["unit"], by=user)
-            case "extend":
-                services.suggestion_extend(
-                    suggestion=suggestion, deadline=data["deadline"], reason=data["reason"], by=user
-                )
-            case "answer":
-                services.suggestion_answer(
-                    suggestion=suggestion, answer_class=data["answer_class"], answer=data["answer"], by=user
-                )
-            case "assess":
-                services.suggestion_assess(
-                    suggestion=suggestion, assessment=data["assessment"], note=data.get("note", ""), by=user
-                )
-            case "supervise":
-                services.suggestion_supervise(suggestion=suggestion, activity=data.get("activity"), by=user)
-            case "close":
-                services.suggestion_close(suggestion=suggestion, reason=data.get("reason", ""), by=user)
-        fresh = selectors.suggestion_detail_base().get(pk=suggestion.pk)
-        return Response(SuggestionDetailSerializer(fresh, context=self.get_serializer_context()).data)
-
-
 @extend_schema_view(create=extend_schema(request=ActivityCreateSerializer, responses=ActivitySerializer))
 class ActivityViewSet(PublicReadStaffWriteViewSet):
     """Station activities (进站活动). Filters: ``station`` (code), ``kind``, ``year``, ``date``, ``date_from``,
     ``date_to``, ``campaign``, ``deputy``. Station staff record their own; photos go to ``{id}/photos/``."""
 
+    permission_classes = [Allowed(read=None, write="activity.write")]
     public_serializer_class = ActivitySerializer
     staff_serializer_class = ActivitySerializer
     create_serializer_class = ActivityCreateSerializer
@@ -215,7 +122,6 @@ class ActivityViewSet(PublicReadStaffWriteViewSet):
     @action(
         detail=True,
         methods=["post"],
-        permission_classes=[permissions.IsAuthenticated],
         parser_classes=[MultiPartParser, FormParser],
         serializer_class=ActivityPhotoUploadSerializer,
     )
@@ -232,6 +138,7 @@ class ActivityPlanViewSet(PublicReadStaffWriteViewSet):
     """Yearly activity plans. Anyone reads the published ones; staff also their drafts. ``POST`` creates or
     rewrites the plan of (station, year); ``{id}/publish/`` publishes it."""
 
+    permission_classes = [Allowed(read=None, write="activity_plan.write")]
     public_serializer_class = ActivityPlanSerializer
     staff_serializer_class = ActivityPlanSerializer
     create_serializer_class = ActivityPlanWriteSerializer
@@ -253,7 +160,7 @@ class ActivityPlanViewSet(PublicReadStaffWriteViewSet):
         return services.activity_plan_save(by=self.request.user, **data)
 
     @extend_schema(request=None, responses=ActivityPlanSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         plan = services.activity_plan_publish(plan=self.get_object(), by=request.user)
         return Response(ActivityPlanSerializer(self._base().get(pk=plan.pk)).data)
@@ -264,6 +171,7 @@ class DutyReportViewSet(PublicReadStaffWriteViewSet):
     """Duty reports (述职) at stations: by a deputy, or by the station itself (``deputy`` null). Filters:
     ``station``, ``year``, ``deputy``, ``by_station``."""
 
+    permission_classes = [Allowed(read=None, write="duty_report.write")]
     public_serializer_class = DutyReportSerializer
     staff_serializer_class = DutyReportSerializer
     create_serializer_class = DutyReportCreateSerializer
@@ -287,6 +195,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
     public link; ``{id}/responses/`` lists the ballots (no personal data) and takes paper ballots;
     ``respond/`` is the public online ballot (one per phone, rate-limited)."""
 
+    permission_classes = [Allowed(read=None, write="survey.write", responses="survey.view", respond=None)]
     public_serializer_class = SurveySerializer
     staff_serializer_class = SurveyStaffSerializer
     create_serializer_class = SurveyCreateSerializer
@@ -319,7 +228,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
 
     @extend_schema(methods=["get"], responses=SurveyResponseSerializer(many=True), filters=False, parameters=[])
     @extend_schema(methods=["post"], request=PaperBallotSerializer, responses=SurveyResponseSerializer)
-    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["get", "post"])
     def responses(self, request, pk=None):
         """GET: the survey's ballots, without personal data (not even the phone hash). POST: enter one paper
         ballot ``{"answers": [{"question": id, "rating": "satisfied"}, …]}``."""
@@ -339,7 +248,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
         return self.get_paginated_response(SurveyResponseSerializer(page, many=True).data)
 
     @extend_schema(request=OnlineResponseSerializer, responses={201: None})
-    @action(detail=False, methods=["post"], permission_classes=[], authentication_classes=[])
+    @action(detail=False, methods=["post"], authentication_classes=[])
     def respond(self, request):
         """The public online ballot: ``{"token", "phone", "answers": [{"question", "rating"}, …]}``. One per
         phone; the number is only kept as a salted hash; nothing is echoed back."""

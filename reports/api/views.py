@@ -2,14 +2,14 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
-from core.api import DomainError, ScopedViewSetMixin
+from core.access import require
+from core.api import Allowed, DomainError, ScopedViewSetMixin
 
 from .. import evaluation, selectors
 from ..models import EvaluationScheme, ItemScore, StationEvaluation
@@ -20,18 +20,11 @@ from .serializers import (
     StationEvaluationSerializer,
 )
 
-COUNTY_ROLES = (Role.ADMIN, Role.COUNTY)
-
-
-def require_county(user):
-    if not (user.is_superuser or user.role in COUNTY_ROLES):
-        raise PermissionDenied(_("Only county staff may do this."))
-
 
 class DashboardSummaryView(APIView):
     """The dashboard's headline figures for a year, from the monthly rollups, scoped to the caller."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [Allowed("dashboard.view")]
 
     @extend_schema(
         parameters=[
@@ -59,7 +52,8 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     """Station evaluations of a year (``?year=YYYY``, required for lists), with the 26 items and their
     evidence. Station staff see their own sheet; county staff compute, score manual items and override."""
 
-    permission_classes = [permissions.IsAuthenticated]
+    # score: the sheet is looked up in the scope first (404), then evaluation.score is checked (403)
+    permission_classes = [Allowed("evaluation.view", compute="evaluation.compute", score="evaluation.view")]
     serializer_class = StationEvaluationSerializer
     ordering = ("rank", "id")
 
@@ -101,7 +95,6 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     @action(detail=False, methods=["post"])
     def compute(self, request):
         """Recompute the year (or one station) now; refused (409) for a published year."""
-        require_county(request.user)
         body = ComputeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -128,7 +121,7 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def score(self, request, pk=None):
         """Score a manual item or override an auto item (0..max, with a written reason; audited)."""
         sheet = self.get_object()  # outside the caller's scope: 404 before anything else
-        require_county(request.user)
+        require(request.user, "evaluation.score")
         body = ItemScoreWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         evaluation.set_item_score(

@@ -1,11 +1,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Role
 from core.access import access_station_by_code
-from core.api import PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.api import Allowed, PublicOrScopedReadOnlyViewSet, ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 from .. import selectors, services
 from ..models import Area
@@ -25,6 +24,7 @@ from .serializers import (
 class AreaViewSet(ScopedReadOnlyViewSet):
     """Areas (county → street/township → community) the user serves."""
 
+    permission_classes = [Allowed("station.view")]
     base_queryset = Area.objects.all()
     serializer_class = AreaSerializer
     filterset_class = AreaFilter
@@ -34,6 +34,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
 class StationViewSet(PublicOrScopedReadOnlyViewSet):
     """Liaison stations. Anonymous: active stations' public fields. Staff: the stations in their scope."""
 
+    permission_classes = [Allowed()]  # public fields for anyone; the scope decides what staff see (read-only)
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9-]+"
     public_serializer_class = StationPublicSerializer
@@ -50,26 +51,8 @@ class StationViewSet(PublicOrScopedReadOnlyViewSet):
 
 # --- reception days, duty rotas, notices (issue 4) ----------------------------------------------------------
 
-# Who may change a station's reception days and rota: its head and officer, and street/county staff whose area
-# holds it (the scoped queryset decides which stations: outside the scope is a 404).
-RECEPTION_WRITE_ROLES = (Role.HEAD, Role.OFFICER, Role.STREET, Role.COUNTY, Role.ADMIN)
-NOTICE_ROLES = (Role.COUNTY, Role.ADMIN)
-
-
-def _has_role(user, roles) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in roles))
-
-
-class CanManageReceptionDays(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return _has_role(request.user, RECEPTION_WRITE_ROLES)
-
-
-class IsCountyStaffOrAdmin(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return _has_role(request.user, NOTICE_ROLES)
+# Who may change a station's reception days and rota: reception_day.change and duty_rota.change of the table
+# (its head and officer, street/county staff); the scoped queryset decides which stations: outside is a 404.
 
 
 @extend_schema_view(
@@ -81,7 +64,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
     """Reception days (the 28th of each month). Anyone reads those of active stations; signed-in users those of
     their scope. Heads, officers and street/county staff of the station move, cancel and edit them."""
 
-    permission_classes = [CanManageReceptionDays]
+    permission_classes = [Allowed(None, "reception_day.change")]  # anyone reads active stations' days
     serializer_class = ReceptionDaySerializer
     filterset_class = ReceptionDayFilter
     ordering = ("date", "id")
@@ -148,7 +131,7 @@ class DutyRotaViewSet(viewsets.ViewSet):
     how many serve a day). Read by anyone in scope; written by the station's head/officer and street/county
     staff."""
 
-    permission_classes = [permissions.IsAuthenticated, CanManageReceptionDays]
+    permission_classes = [Allowed("duty_rota.view", "duty_rota.change")]
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9-]+"
     serializer_class = DutyRotaSerializer

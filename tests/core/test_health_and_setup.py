@@ -12,7 +12,7 @@ from accounts.models import User
 from deputies.models import Deputy, Mandate
 from stations.models import Area, Membership, Station, StationStaff
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -135,7 +135,9 @@ def test_directory_and_station_page(client):
 def test_unknown_station_page_is_friendly_404(client):
     response = client.get("/stations/NOPE-1/")
     assert response.status_code == 404
-    assert "所有联络站" in response.text or "stations" in response.text
+    assert "返回所有联络站" in response.text
+    in_english = client.get("/stations/NOPE-1/", HTTP_ACCEPT_LANGUAGE="en")
+    assert in_english.status_code == 404 and "Back to all stations" in in_english.text
 
 
 @pytest.mark.django_db

@@ -6,7 +6,8 @@ from collections import Counter
 import pytest
 
 from demo import STEPS, core, deputies_work
-from deputies.models import Activity, ActivityPlan, DutyReport, Suggestion, Survey, SurveyAnswer, SurveyResponse
+from deputies.models import Activity, ActivityPlan, DutyReport, Survey, SurveyAnswer, SurveyResponse
+from suggestions.models import Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -124,13 +125,15 @@ def test_running_the_step_again_adds_nothing(django_assert_max_num_queries):
 @pytest.mark.parametrize("model", ["suggestion", "activity", "activityplan", "dutyreport", "survey", "surveyresponse"])
 def test_county_staff_browse_the_admin(client, demo_user, model):
     client.force_login(demo_user("county"))
-    listing = client.get(f"/admin/deputies/{model}/")
-    assert listing.status_code == 200
-    first = {
+    model_class = {
         "suggestion": Suggestion, "activity": Activity, "activityplan": ActivityPlan, "dutyreport": DutyReport,
         "survey": Survey, "surveyresponse": SurveyResponse,
-    }[model].objects.order_by("pk").first()  # fmt: skip
-    page = client.get(f"/admin/deputies/{model}/{first.pk}/change/")
+    }[model]  # fmt: skip
+    app_label = model_class._meta.app_label  # suggestions have their own app
+    listing = client.get(f"/admin/{app_label}/{model}/")
+    assert listing.status_code == 200
+    first = model_class.objects.order_by("pk").first()
+    page = client.get(f"/admin/{app_label}/{model}/{first.pk}/change/")
     assert page.status_code == 200
     if model == "surveyresponse":
         assert first.phone_hash is None or first.phone_hash not in page.content.decode()

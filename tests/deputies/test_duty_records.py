@@ -11,10 +11,11 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from core import pdf
-from deputies.models import Activity, Deputy, DutyReport, Suggestion
-from deputies.selectors import DUTY_RECORD_FIELDS, duty_record
+from deputies.models import Activity, Deputy, DutyReport
 from notices.models import InboxMessage
+from reports.duty_records import DUTY_RECORD_FIELDS, duty_record
 from stations.models import Area, ReceptionDay
+from suggestions.models import Suggestion
 from tests.accounts.factories import UserFactory
 from tests.stations.factories import MembershipFactory, StationFactory
 from visits.models import Opinion, Outreach, VisitLog
@@ -140,10 +141,10 @@ def test_a_deputy_sees_their_desk_and_only_their_own_record(client, world):
         f"/desk/deputies/{colleague.pk}/record/",
         f"/desk/deputies/{colleague.pk}/record.pdf",
         f"/desk/deputies/{colleague.pk}/record.xlsx",
-        "/desk/deputies/",
-        "/desk/surveys/",
     ):
         assert client.get(url).status_code == 404, url
+    for url in ("/desk/deputies/", "/desk/surveys/"):  # staff pages: a role refusal
+        assert client.get(url).status_code == 403, url
 
 
 def test_staff_see_records_within_their_scope(client, demo_user, world):

@@ -244,24 +244,26 @@ def test_public_api_and_pages_never_show_personal_data(client, api):
         assert_no_personal_data(response)
 
 
-def test_tracking_code_by_sms_is_sent_once(client, settings, monkeypatch):
+def test_tracking_code_by_sms_is_sent_once(client, settings, django_capture_on_commit_callbacks):
+    """The QR form's SMS: one notice row recorded with the opinion, sent once (more in tests/notices)."""
+    from notices import delivery
     from notices.channels import LocmemSMSBackend
-    from visits import sms, tasks
+    from notices.models import Notice
 
     settings.SMS_BACKEND = "notices.channels.LocmemSMSBackend"
     settings.NOTICE_SINK = ""
     LocmemSMSBackend.outbox = []
-    queued = []
-    monkeypatch.setattr(tasks.send_tracking_code_sms, "delay", lambda pk: queued.append(pk))
-    response = client.post(
-        "/opinions/new/?station=YL-003",
-        {"station": "YL-003", "content": "请求短信查询码", "citizen_phone": "13900004321", "send_sms": "on"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/opinions/new/?station=YL-003",
+            {"station": "YL-003", "content": "请求短信查询码", "citizen_phone": "13900004321", "send_sms": "on"},
+        )
     assert response.status_code == 201
     opinion = Opinion.objects.get(content="请求短信查询码")
-    assert queued == [opinion.pk]
-    assert sms.send_tracking_code(opinion_id=opinion.pk) is True
-    assert sms.send_tracking_code(opinion_id=opinion.pk) is False  # a retried task sends nothing twice
+    notice = Notice.objects.get(kind="opinion_tracking_code", recipient=f"opinion:{opinion.pk}")
+    assert notice.status == Notice.Status.SENT
+    assert delivery.notice_send(notice_id=notice.pk) == delivery.DONE  # a retried task sends nothing twice
     assert len(LocmemSMSBackend.outbox) == 1
     message = LocmemSMSBackend.outbox[0]
     assert message["phone"] == "13900004321" and opinion.tracking_code in message["text"]
+    LocmemSMSBackend.outbox = []

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from notices import planner
 from notices.models import Notice
+from stations import notices as reception
 from stations.models import ReceptionDay
 from tests.notices.support import eager  # noqa: F401 - fixture
 
@@ -121,7 +122,7 @@ def test_notices_are_for_county_staff_and_administrators(login_api, demo_user, a
 def test_county_resends_failed_notices(login_api, demo_user, settings, eager, django_capture_on_commit_callbacks):  # noqa: F811
     settings.SMS_BACKEND = "notices.channels.LocmemSMSBackend"
     day = next_day()
-    ids = planner.record_notices(planner.reception_rows(day))
+    ids = planner.record_notices(reception.reception_rows(day))
     Notice.objects.filter(pk__in=ids).update(status=Notice.Status.FAILED, attempts=5, last_error="x")
     county = login_api(demo_user("county"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,5 +174,5 @@ def test_the_public_learns_who_is_on_duty_when_the_notice_is_published(api, logi
     assert api.get(f"/api/v1/reception-days/{day.pk}/").json()["duty_deputies"] == []
     staff = login_api(demo_user("officer")).get(f"/api/v1/reception-days/{day.pk}/").json()
     assert len(staff["duty_deputies"]) == day.duty_deputies.count()
-    planner.publish_due_reception_days(today=day.date - datetime.timedelta(days=3), enqueue=False, day_ids=[day.pk])
+    reception.publish_due_reception_days(today=day.date - datetime.timedelta(days=3), enqueue=False, day_ids=[day.pk])
     assert len(api.get(f"/api/v1/reception-days/{day.pk}/").json()["duty_deputies"]) == day.duty_deputies.count()

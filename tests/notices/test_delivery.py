@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.core import mail
 
-from notices import delivery, planner, services
+from notices import delivery, services
 from notices.channels import BaseSMSBackend
 from notices.models import InboxMessage, Notice, Subscriber
+from stations import notices as reception
 from tests.notices.support import (  # noqa: F401 - fixtures
     add_subscribers,
     eager,
@@ -44,7 +45,7 @@ def day_rows():
     day = make_day(station, datetime.date(2027, 3, 28), deputies)
     add_subscribers(station, 1)
     add_subscribers(station, 1, channel="email")
-    report = planner.publish_due_reception_days(today=datetime.date(2027, 3, 25), enqueue=False)
+    report = reception.publish_due_reception_days(today=datetime.date(2027, 3, 25), enqueue=False)
     return day, Notice.objects.filter(pk__in=report.notice_ids)
 
 

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from core.api import ConflictError, DomainError
 from notices import planner, reminders
+from notices import services as notice_services
 from notices.models import Notice
+from stations import notices as reception
 from stations import services
 from stations.models import ReceptionDay
 from tests.notices.support import (  # noqa: F401 - fixtures
@@ -166,7 +168,7 @@ def test_duty_added_after_publication_gets_the_reception_notice(station_day):
 def test_concurrent_runs_cannot_record_a_row_twice(station_day):
     """The unique (kind, key, recipient, channel) and ON CONFLICT DO NOTHING: a second insert adds nothing."""
     _station, _deputies, day = station_day
-    rows = planner.reception_rows(day)
+    rows = reception.reception_rows(day)
     first = planner.record_notices(rows)
     assert len(first) == len(rows) == 8
     assert planner.record_notices(rows) == []
@@ -230,7 +232,51 @@ def test_reminders_reach_the_in_site_inbox_without_a_sink(eager, demo_user):  # 
 
     ids = planner.materialise_reminders(today=datetime.date(2027, 3, 1), enqueue=False).notice_ids
     assert len(ids) == 1
-    assert services.notice_send(notice_id=ids[0]) == "sent"
-    assert services.notice_send(notice_id=ids[0]) == "done"
+    assert notice_services.notice_send(notice_id=ids[0]) == "sent"
+    assert notice_services.notice_send(notice_id=ids[0]) == "done"
     inbox = inbox_for(user=deputy_user)
     assert [m.body for m in inbox if m.notice_id == ids[0]] == ["问卷窗口已开放"]
+
+
+@pytest.fixture
+def extra_row_planners():
+    """Row planners a test registers are removed after it (ROW_PLANNERS is process-wide too)."""
+    reminders.autodiscover()
+    saved = dict(reminders.ROW_PLANNERS)
+    yield reminders.ROW_PLANNERS
+    reminders.ROW_PLANNERS.clear()
+    reminders.ROW_PLANNERS.update(saved)
+
+
+def test_reception_days_register_their_planner_like_every_other_reminder():
+    planners = dict(reminders.row_planners())
+    assert planners["reception"] is reception.plan_reception_days
+    assert reminders.row_planners()[0][0] == "reception"  # order 0: it runs first
+
+
+def test_the_run_publishes_then_closes_then_plans_the_reminders(station_day, extra_row_planners):
+    """The order of the daily run: the reception days are published and the past ones closed before any other
+    row planner and before the reminders, and the report counts each."""
+    station, deputies, day = station_day
+    held = make_day(station, datetime.date(2027, 3, 20), deputies[3:], status=ReceptionDay.Status.PUBLISHED)
+    ReceptionDay.objects.filter(pk=held.pk).update(notice_published_at=timezone.now())
+    seen = []
+
+    @reminders.row_planner("test_later", order=10)
+    def later(*, today, enqueue, report):
+        seen.append(("row", report.days_published, report.days_closed, report.reminders, enqueue))
+
+    @reminders.reminder_planner("test_after")
+    def after(*, today):
+        seen.append(("reminders", published(day), ReceptionDay.objects.get(pk=held.pk).status))
+        return []
+
+    report = planner.run_planner(today=datetime.date(2027, 3, 25), enqueue=False)
+    assert seen == [("row", 1, 1, 0, False), ("reminders", True, ReceptionDay.Status.HELD)]
+    assert (report.days_published, report.days_closed, report.reception_notices) == (1, 1, 8)
+    assert sorted(report.notice_ids) == sorted(Notice.objects.filter(reception_day=day).values_list("pk", flat=True))
+
+
+def test_a_second_row_planner_of_the_same_name_is_refused(extra_row_planners):
+    with pytest.raises(ValueError, match="already registered"):
+        reminders.row_planner("reception")(lambda **kw: None)

@@ -25,11 +25,12 @@ from django.db import connection
 
 from notices import delivery, planner, reminders
 from notices.models import Notice
+from stations import notices as reception
 from tests.notices.support import add_subscribers, make_day, make_station, sink_lines
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DAY = datetime.date(2027, 3, 28)
 TODAY = datetime.date(2027, 3, 25)
 QUEUE = "celery"
@@ -110,7 +111,7 @@ def publish_day(subscribers: int) -> list[int]:
     station, deputies = make_station(deputies=3, accounts=1, emails=1)
     make_day(station, DAY, deputies)
     add_subscribers(station, subscribers)
-    report = planner.publish_due_reception_days(today=TODAY)  # queued on commit, to Redis
+    report = reception.publish_due_reception_days(today=TODAY)  # queued on commit, to Redis
     return report.notice_ids
 
 

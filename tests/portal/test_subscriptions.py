@@ -7,8 +7,11 @@ import icalendar
 import pytest
 from django.core import mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from notices import selectors as notice_selectors
+from notices import services as notice_services
 from notices.models import InboxMessage, Subscriber
 from stations import selectors, services
 from stations.models import ReceptionDay
@@ -71,7 +74,11 @@ def test_unknown_station_is_404(client):
 
 
 def test_sign_ups_are_rate_limited(client, settings, sms_outbox):  # noqa: F811
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "subscribe-ip": {"hour": (3, 3600)}, "subscribe-address": {"hour": (2, 3600)}}
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "subscribe-ip": {"hour": (3, 3600)},
+        "subscribe-address": {"hour": (2, 3600)},
+    }
     statuses = [
         client.post("/subscribe/?station=YL-003", {"contact": "13912345678", "station": "YL-003"}).status_code
         for _ in range(3)
@@ -87,16 +94,16 @@ def test_wrong_codes_are_limited_and_codes_expire(sms_outbox):  # noqa: F811
     from stations.models import Station
 
     station = Station.objects.get(code="YL-006")
-    subscriber = services.subscription_request(station=station, channel="sms", address="13700000001")
-    for _ in range(services.MAX_CODE_ATTEMPTS):
+    subscriber = notice_services.subscription_request(station=station, channel="sms", address="13700000001")
+    for _ in range(notice_services.MAX_CODE_ATTEMPTS):
         with pytest.raises(DomainError, match="not right"):
-            services.subscription_confirm(subscriber=subscriber, code="999999x")
+            notice_services.subscription_confirm(subscriber=subscriber, code="999999x")
     with pytest.raises(DomainError, match="Too many"):
-        services.subscription_confirm(subscriber=subscriber, code=code_in(sms_outbox[-1]["text"]))
-    services.subscription_request(station=station, channel="sms", address="13700000001")  # a new code
+        notice_services.subscription_confirm(subscriber=subscriber, code=code_in(sms_outbox[-1]["text"]))
+    notice_services.subscription_request(station=station, channel="sms", address="13700000001")  # a new code
     Subscriber.objects.filter(pk=subscriber.pk).update(code_sent_at=timezone.now() - datetime.timedelta(hours=1))
     with pytest.raises(DomainError, match="expired"):
-        services.subscription_confirm(subscriber=subscriber, code=code_in(sms_outbox[-1]["text"]))
+        notice_services.subscription_confirm(subscriber=subscriber, code=code_in(sms_outbox[-1]["text"]))
 
 
 def test_the_calendar_feed_is_valid_icalendar_with_time_zone_and_cancelled_days(client):
@@ -152,19 +159,19 @@ def test_the_inbox_include_lists_and_marks_messages(client, demo_user, django_as
         ]
     )
     with django_assert_num_queries(1):
-        inbox = selectors.inbox_for(user=user)
+        inbox = notice_selectors.inbox_for(user=user)
     html = render_to_string("desk/_inbox.html", {"inbox": inbox})
     assert html.count("接待日通知") == 5 and "/stations/YL-001/" in html
-    assert all(m.user_id != user.pk for m in selectors.inbox_for(user=demo_user("officer")))
+    assert all(m.user_id != user.pk for m in notice_selectors.inbox_for(user=demo_user("officer")))
     client.force_login(user)
     first = inbox[0]
-    unread = selectors.inbox_unread_count(user=user)
-    assert client.post(f"/inbox/{first.pk}/read/", {"next": "/desk/"}).status_code == 302
+    unread = notice_selectors.inbox_unread_count(user=user)
+    assert client.post(reverse("desk:inbox_read", args=[first.pk]), {"next": "/desk/"}).status_code == 302
     first.refresh_from_db()
-    assert first.read_at is not None and selectors.inbox_unread_count(user=user) == unread - 1
+    assert first.read_at is not None and notice_selectors.inbox_unread_count(user=user) == unread - 1
     assert "Mark as read" not in render_to_string("desk/_inbox.html", {"inbox": [first]})
     client.force_login(demo_user("officer"))  # somebody else's message cannot be marked
     other = inbox[1]
-    client.post(f"/inbox/{other.pk}/read/")
+    assert client.post(reverse("desk:inbox_read", args=[other.pk])).status_code == 302
     other.refresh_from_db()
     assert other.read_at is None

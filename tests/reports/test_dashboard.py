@@ -270,8 +270,8 @@ def test_evaluation_pdf_renders_station_name(client, demo_user):
 
 def test_planner_closing_past_days_updates_rollups(django_capture_on_commit_callbacks):
     """The planner marks published days held with a queryset update (no signals); the rollups follow."""
-    from notices.planner import close_past_reception_days
     from stations.models import ReceptionDay
+    from stations.notices import close_past_reception_days
 
     day = ReceptionDay.objects.filter(station__code="YL-003", scheduled_date="2025-06-28").get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -288,7 +288,7 @@ def test_planner_closing_past_days_updates_rollups(django_capture_on_commit_call
 def test_deleting_a_station_leaves_rollups_consistent(django_capture_on_commit_callbacks):
     """Deleting a station's records and then the station in one transaction: the recomputation after commit
     skips the vanished station instead of failing on its foreign key."""
-    from tests.factories import StationFactory
+    from tests.stations.factories import StationFactory
     from visits.models import VisitLog
 
     station = StationFactory()

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from reports import evaluation
 from reports.models import EvaluationAudit, EvaluationScheme, ItemScore, StationEvaluation
 from reports.rules import RULES
+from stations.models import Station
 
 pytestmark = pytest.mark.django_db
 
@@ -264,7 +265,8 @@ def test_officer_live_preview(client, demo_user):
     client.force_login(demo_user("officer"))
     page = client.get("/desk/evaluation/?year=2026")
     assert page.status_code == 200
-    assert "YL-001" in page.text or "橘子洲街道北片" in page.text
+    own = Station.objects.get(code="YL-001")
+    assert f"<h1 class=\"h3\">{own.name} · " in page.text  # the officer's own station's sheet
     assert client.get("/dashboard/evaluation/YL-002/?year=2025").status_code == 404
     assert client.get("/dashboard/evaluation/").status_code == 302
 

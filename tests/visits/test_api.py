@@ -404,7 +404,7 @@ def test_county_staff_with_the_permission_unmask_one_record_and_it_is_logged(cou
 def test_county_staff_without_the_permission_cannot_unmask(login_api, officer):
     from accounts.models import Role
     from stations.models import Area
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     user = UserFactory(username="county-2", role=Role.COUNTY, area=Area.objects.get(code="430104"))
     pk = new_opinion(officer)["id"]

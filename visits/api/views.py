@@ -2,11 +2,11 @@
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedViewSetMixin
+from core.api import Allowed, ScopedViewSetMixin
 
 from .. import selectors, services
 from ..models import Opinion
@@ -36,7 +36,7 @@ class _LedgerViewSet(
     """List, read, create and delete records of the stations in the user's scope."""
 
     ordering = "-id"
-    record_kind = ""
+    record_kind = ""  # the service's kind: its write permission is services.WRITE_PERMISSION[record_kind]
 
     def perform_destroy(self, instance):
         services.record_delete(by=self.request.user, record=instance, kind=self.record_kind)
@@ -45,6 +45,8 @@ class _LedgerViewSet(
 class VisitLogViewSet(_LedgerViewSet):
     """Visit logs (接待记录). Filters: ``station``, ``date_from``, ``date_to``, ``year``, ``reception_day``."""
 
+    # unmask: the record is looked up in the scope first (404), then the service checks personal_data.unmask
+    permission_classes = [Allowed("ledger.view", "visit_log.write", unmask="ledger.view")]
     serializer_class = VisitLogSerializer
     filterset_class = VisitLogFilter
     record_kind = "visit_log"
@@ -64,6 +66,7 @@ class VisitLogViewSet(_LedgerViewSet):
 class OutreachViewSet(_LedgerViewSet):
     """Deputies' outreach visits (走访选民). Filters: ``station``, ``deputy``, ``date_from``, ``date_to``, ``year``."""
 
+    permission_classes = [Allowed("ledger.view", "outreach.write")]
     serializer_class = OutreachSerializer
     filterset_class = OutreachFilter
     record_kind = "outreach"
@@ -75,6 +78,7 @@ class OutreachViewSet(_LedgerViewSet):
 class PracticalMatterViewSet(_LedgerViewSet):
     """Practical matters done for residents (为群众办实事)."""
 
+    permission_classes = [Allowed("ledger.view", "practical_matter.write")]
     serializer_class = PracticalMatterSerializer
     filterset_class = PracticalMatterFilter
     record_kind = "practical_matter"
@@ -93,13 +97,12 @@ class OpinionViewSet(
     """Opinions (群众意见) and their closed loop. Anyone may submit one (channel ``online``, rate-limited per
     IP); staff list, read and move them through ``transition``."""
 
+    # create is open: a citizen submits online (rate-limited); staff are checked by opinion_create (opinion.create).
+    # transition and unmask: the opinion is looked up in the scope first (404), then the service checks the
+    # action's permission (opinion.register, ...) or personal_data.unmask (403).
+    permission_classes = [Allowed("ledger.view", None, transition="ledger.view", unmask="ledger.view")]
     filterset_class = OpinionFilter
     ordering = "-id"
-
-    def get_permissions(self):
-        if self.action == "create":
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
 
     def get_throttles(self):
         if self.action == "create" and not self.request.user.is_authenticated:

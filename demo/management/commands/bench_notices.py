@@ -25,6 +25,7 @@ from deputies.models import Deputy
 from notices import delivery, planner
 from notices.channels import read_sink_ids
 from notices.models import Notice, Subscriber
+from stations import notices as reception
 from stations.models import Area, ReceptionDay, Station
 
 CODE = "BENCH-NOTICES"
@@ -124,7 +125,7 @@ class Command(BaseCommand):
     def bare_insert(self, day: ReceptionDay) -> float:
         """The same rows, built beforehand, in one plain ``bulk_create`` (the floor any planner is held to)."""
         self.reset(day)
-        day = ReceptionDay.objects.select_related("station").prefetch_related(planner.duty_prefetch()).get(pk=day.pk)
+        day = ReceptionDay.objects.select_related("station").prefetch_related(reception.duty_prefetch()).get(pk=day.pk)
         objects = [
             Notice(
                 kind=r.kind,
@@ -138,7 +139,7 @@ class Command(BaseCommand):
                 link=r.link,
                 enqueued_at=Notice._meta.get_field("created_at").default(),
             )
-            for r in planner.reception_rows(day)
+            for r in reception.reception_rows(day)
         ]
         started = time.perf_counter()
         with transaction.atomic():
@@ -148,8 +149,8 @@ class Command(BaseCommand):
     def bare_copy(self, day: ReceptionDay) -> float:
         """The same rows streamed with COPY into the notice table itself: the fastest PostgreSQL can take them."""
         self.reset(day)
-        day = ReceptionDay.objects.select_related("station").prefetch_related(planner.duty_prefetch()).get(pk=day.pk)
-        values = list(planner._values(planner.reception_rows(day), Notice._meta.get_field("created_at").default()))
+        day = ReceptionDay.objects.select_related("station").prefetch_related(reception.duty_prefetch()).get(pk=day.pk)
+        values = list(planner._values(reception.reception_rows(day), Notice._meta.get_field("created_at").default()))
         qn = connection.ops.quote_name
         columns = ", ".join(qn(c) for c in planner.COLUMNS)
         started = time.perf_counter()
@@ -163,7 +164,7 @@ class Command(BaseCommand):
     def plan(self, day: ReceptionDay) -> tuple[float, int]:
         self.reset(day)
         started = time.perf_counter()
-        report = planner.publish_due_reception_days(today=TODAY, enqueue=False, day_ids=[day.pk])
+        report = reception.publish_due_reception_days(today=TODAY, enqueue=False, day_ids=[day.pk])
         seconds = time.perf_counter() - started
         if report.days_published != 1:
             raise CommandError("the bench day was not published", returncode=1)

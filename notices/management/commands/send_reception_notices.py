@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from core.commands import parse_day
 from notices import planner
-from stations.models import Notice
+from notices.models import Notice
 
 
 class Command(BaseCommand):

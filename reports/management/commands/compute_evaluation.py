@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.api import DomainError
+from core.errors import DomainError
 from reports import evaluation
 
 

@@ -2,9 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from core.commands import parse_month
 from stations import services
-
-from ._args import parse_month
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The duty record (履职档案) as PDF and Excel files."""
+"""The duty record (履职档案, ``reports.duty_records``) as PDF and Excel files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 
 from core import pdf
 
-from .selectors import DutyRecord, DutyRecordDetails
+from .duty_records import DutyRecord, DutyRecordDetails
 
 
 def _title(record: DutyRecord) -> str:
