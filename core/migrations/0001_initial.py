@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.migration_ops import keep_content_type
+
 
 class CreateModelUnlessTableExists(migrations.CreateModel):
     """The calendar was the ``liaison`` app's until the kernel took it: a database made before then has the
@@ -19,6 +21,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -37,4 +40,5 @@ class Migration(migrations.Migration):
                 'db_table': 'liaison_calendarexception',
             },
         ),
+        keep_content_type("liaison", "core", "calendarexception"),
     ]

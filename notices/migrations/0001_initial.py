@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import keep_content_type
+
 
 class Migration(migrations.Migration):
     # The outbox's models, whose tables the stations app created (stations 0003): state only, no data moves.
@@ -12,6 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('stations', '0004_outbox_moves_to_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -112,4 +115,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        keep_content_type("stations", "notices", "notice", "subscriber", "inboxmessage"),
     ]

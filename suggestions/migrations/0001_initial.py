@@ -9,12 +9,15 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from core.migration_ops import keep_content_type
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('deputies', '0004_suggestion_links_to_visits'),  # the last migration that shaped the tables
         ('stations', '0002_reception_day'),
         ('visits', '0002_responsible_units'),
@@ -101,4 +104,5 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        keep_content_type("deputies", "suggestions", "suggestion", "suggestionevent"),
     ]
