@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.notices.support import eager  # noqa: F401 - fixture
 from visits.models import Opinion, ResponsibleUnit, UnmaskLog, VisitLog
 
 pytestmark = pytest.mark.django_db
@@ -244,7 +245,7 @@ def test_public_api_and_pages_never_show_personal_data(client, api):
         assert_no_personal_data(response)
 
 
-def test_tracking_code_by_sms_is_sent_once(client, settings, django_capture_on_commit_callbacks):
+def test_tracking_code_by_sms_is_sent_once(client, settings, django_capture_on_commit_callbacks, eager):  # noqa: F811
     """The QR form's SMS: one notice row recorded with the opinion, sent once (more in tests/notices)."""
     from notices import delivery
     from notices.channels import LocmemSMSBackend

@@ -85,9 +85,6 @@ class VisitLogSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_by", "created_at"]
 
-    def create(self, validated_data):
-        return services.visit_log_create(by=self.context["request"].user, **validated_data)
-
 
 class OutreachSerializer(serializers.ModelSerializer):
     deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.all())
@@ -100,9 +97,6 @@ class OutreachSerializer(serializers.ModelSerializer):
         model = Outreach
         fields = ["id", "deputy", "deputy_name", "station", "date", "place", "people_count", "summary", "created_at"]
         read_only_fields = ["created_at"]
-
-    def create(self, validated_data):
-        return services.outreach_create(by=self.context["request"].user, **validated_data)
 
 
 class PracticalMatterSerializer(serializers.ModelSerializer):
@@ -126,9 +120,6 @@ class PracticalMatterSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
-
-    def create(self, validated_data):
-        return services.practical_matter_create(by=self.context["request"].user, **validated_data)
 
 
 class OpinionSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
@@ -222,15 +213,6 @@ class OpinionCreateSerializer(serializers.Serializer):
         if value:
             raise serializers.ValidationError(_("Submission rejected."))
         return value
-
-    def create(self, validated_data):
-        validated_data.pop("website", None)
-        request = self.context["request"]
-        by = request.user if request.user.is_authenticated else None
-        if by is None:
-            validated_data.pop("deputy", None)
-            validated_data.pop("visit_log", None)
-        return services.opinion_create(by=by, **validated_data)
 
 
 class OpinionSubmittedSerializer(serializers.Serializer):

@@ -37,6 +37,11 @@ class _LedgerViewSet(
 
     ordering = "-id"
     record_kind = ""  # the service's kind: its write permission is services.WRITE_PERMISSION[record_kind]
+    create_service = None  # services.<kind>_create, called with the validated fields and ``by``
+
+    def perform_create(self, serializer):
+        # The serializer only validates; the service writes (and checks scope and role).
+        serializer.instance = type(self).create_service(by=self.request.user, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.record_delete(by=self.request.user, record=instance, kind=self.record_kind)
@@ -50,6 +55,7 @@ class VisitLogViewSet(_LedgerViewSet):
     serializer_class = VisitLogSerializer
     filterset_class = VisitLogFilter
     record_kind = "visit_log"
+    create_service = services.visit_log_create
 
     def get_queryset(self):
         return selectors.visit_log_list(user=self.request.user)
@@ -70,6 +76,7 @@ class OutreachViewSet(_LedgerViewSet):
     serializer_class = OutreachSerializer
     filterset_class = OutreachFilter
     record_kind = "outreach"
+    create_service = services.outreach_create
 
     def get_queryset(self):
         return selectors.outreach_list(user=self.request.user)
@@ -82,6 +89,7 @@ class PracticalMatterViewSet(_LedgerViewSet):
     serializer_class = PracticalMatterSerializer
     filterset_class = PracticalMatterFilter
     record_kind = "practical_matter"
+    create_service = services.practical_matter_create
 
     def get_queryset(self):
         return selectors.practical_matter_list(user=self.request.user)
@@ -129,7 +137,13 @@ class OpinionViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        submitted = serializer.save()
+        fields = dict(serializer.validated_data)
+        fields.pop("website", None)  # the honeypot, already checked by the serializer
+        by = request.user if request.user.is_authenticated else None
+        if by is None:  # a citizen online: no deputy, no visit log
+            fields.pop("deputy", None)
+            fields.pop("visit_log", None)
+        submitted = services.opinion_create(by=by, **fields)
         opinion = submitted.opinion
         body = {
             "tracking_code": opinion.tracking_code,
