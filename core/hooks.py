@@ -20,9 +20,7 @@ from django.dispatch import Signal
 changed = Signal()  # sender=None, station_ids: frozenset[int] | None, months: frozenset[date] | None
 
 
-def records_changed(
-    *, station_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None
-) -> None:
+def records_changed(*, station_ids: Iterable[int] | None = None, months: Iterable[datetime.date] | None = None) -> None:
     changed.send(
         sender=None,
         station_ids=None if station_ids is None else frozenset(station_ids),

@@ -39,7 +39,7 @@ from deputies.models import (
 from deputies.services import hash_phone
 from stations.models import Membership, Station, StationStaff
 from suggestions.models import Suggestion, SuggestionEvent
-from suggestions.services import add_months
+from suggestions.services import ANSWER_MONTHS, MAX_EXTENSION_MONTHS, RETURN_MONTHS, add_months
 from visits.models import Opinion, ResponsibleUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -631,12 +631,14 @@ def _handle(world: World, row: dict, year: int) -> tuple[dict, list[tuple]]:
     assigned = after(row["filed_on"], "assign")
     if unit_id is None or assigned > world.today:
         return fields, events
-    fields.update(status="assigned", unit_id=unit_id, assigned_on=assigned, deadline=add_months(assigned, 3))
+    fields.update(
+        status="assigned", unit_id=unit_id, assigned_on=assigned, deadline=add_months(assigned, ANSWER_MONTHS)
+    )
     events.append((_at(assigned, rng), "assign", "filed", "assigned", row["unit"]))
     extended = rng.random() < 0.12
     answered = after(assigned, "answer")
     if extended:
-        fields["deadline"] = add_months(assigned, rng.choice([4, 5, 6]))
+        fields["deadline"] = add_months(assigned, rng.choice(range(ANSWER_MONTHS + 1, MAX_EXTENSION_MONTHS + 1)))
         fields["extension_reason"] = "涉及多个部门协调和项目立项，需延期答复。"
         events.append(
             (
@@ -662,7 +664,7 @@ def _handle(world: World, row: dict, year: int) -> tuple[dict, list[tuple]]:
     if assessed > world.today or rng.random() < 0.05:
         return fields, events
     if rng.random() < 0.08:  # not satisfied: back to the unit once, answered again a month later
-        fields.update(returned_once=True, deadline=add_months(assessed, 1))
+        fields.update(returned_once=True, deadline=add_months(assessed, RETURN_MONTHS))
         events.append((_at(assessed, rng), "return", "answered", "assigned", "not_satisfied"))
         answered = _workday(assessed + datetime.timedelta(days=rng.randint(15, 30)))
         if answered > world.today:

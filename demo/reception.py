@@ -153,16 +153,7 @@ def seed_last_notices(ctx, today: datetime.date) -> None:
     rows = [(day, row) for day in days for row in reception_rows(day)]
     Notice.objects.bulk_create(
         [
-            Notice(
-                kind=row.kind,
-                key=row.key,
-                reception_day_id=row.reception_day_id,
-                station_id=row.station_id,
-                recipient=row.recipient,
-                channel=row.channel,
-                title=row.title,
-                text=row.text,
-                link=row.link,
+            row.as_notice(
                 status=Notice.Status.SENT,
                 attempts=1,
                 enqueued_at=day.notice_published_at,

@@ -282,9 +282,7 @@ def desk_activities(request):
                 status = 400
             else:
                 messages.success(request, _("Activity recorded."))
-                return redirect(
-                    f"{reverse('desk:activities')}?station={station.code}&year={data['date'].year}"
-                )
+                return redirect(f"{reverse('desk:activities')}?station={station.code}&year={data['date'].year}")
         else:
             status = 400
     activities = selectors.activity_list_base().filter(station=station, date__year=year).order_by("-date", "-id")

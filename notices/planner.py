@@ -49,6 +49,22 @@ class NoticeRow:
     reception_day_id: int | None = None
     station_id: int | None = None
 
+    def as_notice(self, **fields) -> Notice:
+        """The unsaved ``Notice`` of this row, with ``fields`` (status, times) set: for bulk loads that bypass
+        ``record_notices`` (the demo's history, benchmarks)."""
+        return Notice(
+            kind=self.kind,
+            key=self.key,
+            reception_day_id=self.reception_day_id,
+            station_id=self.station_id,
+            recipient=self.recipient,
+            channel=self.channel,
+            title=self.title,
+            text=self.text,
+            link=self.link,
+            **fields,
+        )
+
 
 @dataclass
 class PlanReport:

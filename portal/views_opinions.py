@@ -111,9 +111,7 @@ def _rating_attempts_key(opinion: Opinion) -> str:
 def track(request, tracking_code):
     opinion = selectors.opinion_by_tracking_code(tracking_code)
     if opinion is None:
-        return render(
-            request, "portal/track_lookup.html", {"form": TrackLookupForm(), "not_found": True}, status=404
-        )
+        return render(request, "portal/track_lookup.html", {"form": TrackLookupForm(), "not_found": True}, status=404)
     if opinion.tracking_code != tracking_code:
         return redirect("portal:track", tracking_code=opinion.tracking_code)
     rating_form = RatingForm(request.POST or None) if opinion.status == Opinion.Status.ANSWERED else None

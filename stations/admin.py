@@ -109,5 +109,3 @@ class DutyRotaAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-

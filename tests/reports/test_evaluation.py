@@ -266,7 +266,7 @@ def test_officer_live_preview(client, demo_user):
     page = client.get("/desk/evaluation/?year=2026")
     assert page.status_code == 200
     own = Station.objects.get(code="YL-001")
-    assert f"<h1 class=\"h3\">{own.name} · " in page.text  # the officer's own station's sheet
+    assert f'<h1 class="h3">{own.name} · ' in page.text  # the officer's own station's sheet
     assert client.get("/dashboard/evaluation/YL-002/?year=2025").status_code == 404
     assert client.get("/dashboard/evaluation/").status_code == 302
 

@@ -126,21 +126,8 @@ class Command(BaseCommand):
         """The same rows, built beforehand, in one plain ``bulk_create`` (the floor any planner is held to)."""
         self.reset(day)
         day = ReceptionDay.objects.select_related("station").prefetch_related(reception.duty_prefetch()).get(pk=day.pk)
-        objects = [
-            Notice(
-                kind=r.kind,
-                key=r.key,
-                reception_day_id=r.reception_day_id,
-                station_id=r.station_id,
-                recipient=r.recipient,
-                channel=r.channel,
-                title=r.title,
-                text=r.text,
-                link=r.link,
-                enqueued_at=Notice._meta.get_field("created_at").default(),
-            )
-            for r in reception.reception_rows(day)
-        ]
+        stamp = Notice._meta.get_field("created_at").default()
+        objects = [r.as_notice(enqueued_at=stamp) for r in reception.reception_rows(day)]
         started = time.perf_counter()
         with transaction.atomic():
             Notice.objects.bulk_create(objects, batch_size=planner.INSERT_BATCH)
