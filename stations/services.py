@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import require
 from core.errors import ConflictError, DomainError
 from core.hooks import records_changed
 from notices.planner import queue_after_commit, record_notices
@@ -132,6 +133,7 @@ def _announce_change(day: ReceptionDay) -> None:
 
 def reception_day_move(
     *,
+    by,
     day: ReceptionDay,
     date: datetime.date,
     reason: str,
@@ -142,6 +144,7 @@ def reception_day_move(
     """A reception day moves, with a reason the public sees, to a date that is neither in the past nor already a
     reception day of the station. Once its notice is published, everyone told gets one change notice; a day moved
     into the three-day window is published at once."""
+    require(by, "reception_day.change", day.station_id)
     reason = _require_reason(reason)
     today = timezone.localdate()
     if date < today:
@@ -174,9 +177,10 @@ def reception_day_move(
     return day
 
 
-def reception_day_cancel(*, day: ReceptionDay, reason: str) -> ReceptionDay:
+def reception_day_cancel(*, by, day: ReceptionDay, reason: str) -> ReceptionDay:
     """A reception day is cancelled with a reason the public sees; once published, everyone told gets one change
     notice."""
+    require(by, "reception_day.change", day.station_id)
     reason = _require_reason(reason)
     with transaction.atomic():
         day = _locked_open_day(day)
@@ -192,6 +196,7 @@ def reception_day_cancel(*, day: ReceptionDay, reason: str) -> ReceptionDay:
 
 def reception_day_update(
     *,
+    by,
     day: ReceptionDay,
     reason: str = "",
     start_time: datetime.time | None = None,
@@ -202,6 +207,7 @@ def reception_day_update(
     """Change a day's hours, place or deputies on duty. Deputies on duty must be resident at the station on that
     day. After publication a new time or place needs a reason and sends one change notice; a deputy put on duty
     after publication gets the reception notice."""
+    require(by, "reception_day.change", day.station_id)
     with transaction.atomic():
         day = _locked_open_day(day)
         changed = False
@@ -244,9 +250,10 @@ def set_duty_deputies(*, day: ReceptionDay, deputy_ids: list[int]) -> None:
 # --- the duty rota ----------------------------------------------------------------------------------------------
 
 
-def duty_rota_update(*, station: Station, members: list[dict], deputies_per_day: int | None, by=None) -> DutyRota:
+def duty_rota_update(*, by, station: Station, members: list[dict], deputies_per_day: int | None) -> DutyRota:
     """The station's rota: ``members`` in order (``{"deputy": id, "active": bool}``), all resident at the station
     today; residents left out still take part (leaving out is explicit: ``active: false``)."""
+    require(by, "duty_rota.change", station)
     if deputies_per_day is not None and not 1 <= deputies_per_day <= 5:
         raise DomainError(_("Between one and five deputies a day."), code="per_day")
     ids = [int(m["deputy"]) for m in members]

@@ -86,6 +86,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
         day = self.get_object()
         data = self._valid(ReceptionDayUpdateSerializer, request)
         day = services.reception_day_update(
+            by=request.user,
             day=day,
             reason=data.get("reason", ""),
             start_time=data.get("start_time"),
@@ -100,6 +101,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
         day = self.get_object()
         data = self._valid(ReceptionDayMoveSerializer, request)
         day = services.reception_day_move(
+            by=request.user,
             day=day,
             date=data["date"],
             reason=data["reason"],
@@ -113,7 +115,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
     def cancel(self, request, pk=None):
         day = self.get_object()
         data = self._valid(ReceptionDayCancelSerializer, request)
-        return self._respond(services.reception_day_cancel(day=day, reason=data["reason"]))
+        return self._respond(services.reception_day_cancel(by=request.user, day=day, reason=data["reason"]))
 
     @staticmethod
     def _valid(serializer_class, request):

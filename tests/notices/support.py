@@ -92,3 +92,11 @@ def sms_outbox(settings):
     LocmemSMSBackend.outbox = []
     yield LocmemSMSBackend.outbox
     LocmemSMSBackend.outbox = []
+
+
+def station_manager():
+    """A user who may change any station's reception days (the demo's system administrator): the factories'
+    stations lie outside the demo county."""
+    from accounts.models import User
+
+    return User.objects.get(username="admin")

@@ -21,6 +21,7 @@ from tests.notices.support import (  # noqa: F401 - fixtures
     make_station,
     sink,
     sink_lines,
+    station_manager,
 )
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,9 @@ def test_moved_after_publication_sends_one_change_notice_per_recipient_and_chann
             planner.run_planner()
         first = set(Notice.objects.filter(reception_day=day).values_list("recipient", "channel"))
         with django_capture_on_commit_callbacks(execute=True):
-            services.reception_day_move(day=day, date=datetime.date(2027, 3, 30), reason="会议室维修")
+            services.reception_day_move(
+                by=station_manager(), day=day, date=datetime.date(2027, 3, 30), reason="会议室维修"
+            )
         changes = Notice.objects.filter(reception_day=day, kind=Notice.Kind.RECEPTION_CHANGE)
         assert set(changes.values_list("recipient", "channel")) == first
         assert changes.count() == len(first)
@@ -120,7 +123,7 @@ def test_moved_after_publication_sends_one_change_notice_per_recipient_and_chann
             planner.run_planner()
         assert changes.count() == len(first)
         with django_capture_on_commit_callbacks(execute=True):
-            services.reception_day_cancel(day=day, reason="台风预警")
+            services.reception_day_cancel(by=station_manager(), day=day, reason="台风预警")
         assert changes.count() == 2 * len(first)
     day.refresh_from_db()
     assert day.status == ReceptionDay.Status.CANCELLED and day.original_date == DAY and day.change_count == 2
@@ -131,7 +134,7 @@ def test_moved_after_publication_sends_one_change_notice_per_recipient_and_chann
 def test_changes_before_publication_send_nothing_and_a_move_into_the_window_publishes(station_day):
     _station, _deputies, day = station_day
     with time_machine.travel(at(2027, 3, 20), tick=False):
-        services.reception_day_move(day=day, date=datetime.date(2027, 3, 22), reason="提前接待")
+        services.reception_day_move(by=station_manager(), day=day, date=datetime.date(2027, 3, 22), reason="提前接待")
     day.refresh_from_db()
     assert day.status == ReceptionDay.Status.MOVED and day.notice_published_at is not None
     assert not Notice.objects.filter(reception_day=day, kind=Notice.Kind.RECEPTION_CHANGE).exists()
@@ -143,14 +146,14 @@ def test_moving_into_the_past_or_onto_a_taken_date_is_refused(station_day):
     make_day(station, datetime.date(2027, 4, 2), deputies[3:])
     with time_machine.travel(at(2027, 3, 20), tick=False):
         with pytest.raises(DomainError, match="past"):
-            services.reception_day_move(day=day, date=datetime.date(2027, 3, 19), reason="x")
+            services.reception_day_move(by=station_manager(), day=day, date=datetime.date(2027, 3, 19), reason="x")
         with pytest.raises(DomainError, match="already has"):
-            services.reception_day_move(day=day, date=datetime.date(2027, 4, 2), reason="x")
+            services.reception_day_move(by=station_manager(), day=day, date=datetime.date(2027, 4, 2), reason="x")
         with pytest.raises(DomainError, match="reason"):
-            services.reception_day_move(day=day, date=datetime.date(2027, 3, 30), reason="  ")
-        services.reception_day_cancel(day=day, reason="场地占用")
+            services.reception_day_move(by=station_manager(), day=day, date=datetime.date(2027, 3, 30), reason="  ")
+        services.reception_day_cancel(by=station_manager(), day=day, reason="场地占用")
         with pytest.raises(ConflictError):
-            services.reception_day_move(day=day, date=datetime.date(2027, 3, 30), reason="x")
+            services.reception_day_move(by=station_manager(), day=day, date=datetime.date(2027, 3, 30), reason="x")
 
 
 def test_duty_added_after_publication_gets_the_reception_notice(station_day):
@@ -158,11 +161,11 @@ def test_duty_added_after_publication_gets_the_reception_notice(station_day):
     planner.run_planner(today=datetime.date(2027, 3, 25), enqueue=False)
     before = Notice.objects.filter(reception_day=day).count()
     with time_machine.travel(at(2027, 3, 25, 10), tick=False):
-        services.reception_day_update(day=day, duty_deputy_ids=[d.pk for d in deputies[:4]])
+        services.reception_day_update(by=station_manager(), day=day, duty_deputy_ids=[d.pk for d in deputies[:4]])
     added = Notice.objects.filter(reception_day=day, recipient=f"deputy:{deputies[3].pk}")
     assert added.count() == 1 and Notice.objects.filter(reception_day=day).count() == before + 1
     with time_machine.travel(at(2027, 3, 25, 10), tick=False), pytest.raises(DomainError, match="resident"):
-        services.reception_day_update(day=day, duty_deputy_ids=[deputies[0].pk, 10**9])
+        services.reception_day_update(by=station_manager(), day=day, duty_deputy_ids=[deputies[0].pk, 10**9])
 
 
 def test_concurrent_runs_cannot_record_a_row_twice(station_day):

@@ -15,7 +15,7 @@ from notices import services as notice_services
 from notices.models import InboxMessage, Subscriber
 from stations import selectors, services
 from stations.models import ReceptionDay
-from tests.notices.support import sms_outbox  # noqa: F401 - fixture
+from tests.notices.support import sms_outbox, station_manager  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_wrong_codes_are_limited_and_codes_expire(sms_outbox):  # noqa: F811
 
 def test_the_calendar_feed_is_valid_icalendar_with_time_zone_and_cancelled_days(client):
     day = ReceptionDay.objects.filter(station__code="YL-007", date__gte=timezone.localdate()).order_by("date").first()
-    services.reception_day_cancel(day=day, reason="场地维修，暂停一次")
+    services.reception_day_cancel(by=station_manager(), day=day, reason="场地维修，暂停一次")
     response = client.get("/stations/YL-007/calendar.ics")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     raw = response.content
@@ -131,7 +131,7 @@ def test_the_calendar_feed_is_valid_icalendar_with_time_zone_and_cancelled_days(
 
 def test_the_station_page_shows_a_cancelled_day_and_its_reason(client):
     day = ReceptionDay.objects.filter(station__code="YL-008", date__gte=timezone.localdate()).order_by("date").first()
-    services.reception_day_cancel(day=day, reason="台风预警停止接待")
+    services.reception_day_cancel(by=station_manager(), day=day, reason="台风预警停止接待")
     assert selectors.next_reception_day(station=day.station).pk == day.pk
     page = client.get("/stations/YL-008/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "台风预警停止接待" in page and "cancelled" in page.lower()
