@@ -69,7 +69,7 @@ class MembershipAdmin(ScopedAdmin):
     autocomplete_fields = ["deputy", "station"]
 
 
-# --- reception days, duty rotas, notices, subscribers (issue 4) --------------------------------------------
+# --- reception days and duty rotas --------------------------------------------------------------------------
 
 
 @admin.register(ReceptionDay)

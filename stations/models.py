@@ -371,7 +371,7 @@ class ReceptionDay(models.Model):
         return self.place or self.station.address
 
 
-# --- Duty rota, notices, subscriptions and the in-site inbox (issue 4) ------------------------------------------
+# --- the duty rota --------------------------------------------------------------------------------------------
 
 
 class DutyRota(models.Model):

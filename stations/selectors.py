@@ -37,7 +37,7 @@ def station_staff_base():
     return with_current_staff(Station.objects.select_related("area", "street"))
 
 
-# --- reception days, the duty rota, notices and the inbox (issue 4) -------------------------------------------
+# --- reception days and the duty rota -----------------------------------------------------------------------
 
 
 def _duty_deputies_prefetch():

@@ -38,7 +38,7 @@ class StationFilter(django_filters.FilterSet):
         )
 
 
-# --- reception days and notices (issue 4) ------------------------------------------------------------------
+# --- reception days --------------------------------------------------------------------------------------------
 
 
 class ReceptionDayFilter(django_filters.FilterSet):

@@ -69,7 +69,7 @@ class StationStaffViewSerializer(StationPublicSerializer):
         return self._staff(station, "officer")
 
 
-# --- reception days, duty rota, notices (issue 4) -----------------------------------------------------------
+# --- reception days and the duty rota -----------------------------------------------------------------------
 
 
 class DutyDeputySerializer(serializers.Serializer):

@@ -49,7 +49,7 @@ class StationViewSet(PublicOrScopedReadOnlyViewSet):
         return selectors.station_staff_base()
 
 
-# --- reception days, duty rotas, notices (issue 4) ----------------------------------------------------------
+# --- reception days and duty rotas --------------------------------------------------------------------------
 
 # Who may change a station's reception days and rota: reception_day.change and duty_rota.change of the table
 # (its head and officer, street/county staff); the scoped queryset decides which stations: outside is a 404.

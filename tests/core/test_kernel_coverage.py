@@ -140,3 +140,19 @@ def test_exemptions_exist(name):
     """An exemption for a URL that no longer exists is dead weight: drop it."""
     seen = {n for _route, ns, p in _walk(get_resolver()) for n in (ns, p.name) if n}
     assert name in seen
+
+
+def test_the_schema_says_which_endpoints_need_no_sign_in(api):
+    """``core.schema``: an operation the table leaves open is documented with the empty security requirement."""
+    import yaml
+
+    schema = yaml.safe_load(api.get("/api/schema/").content)
+    security = {
+        (path, method): {next(iter(s), "") for s in op.get("security", [])}
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
+    assert "" in security[("/api/v1/stations/", "get")]
+    assert "" in security[("/api/v1/opinions/", "post")]  # the QR form's API
+    assert "" not in security[("/api/v1/opinions/", "get")]
+    assert "" not in security[("/api/v1/notices/", "get")]

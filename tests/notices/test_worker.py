@@ -116,9 +116,12 @@ def publish_day(subscribers: int) -> list[int]:
 
 
 @pytest.fixture
-def sink(tmp_path):
+def sink(tmp_path, settings):
+    """The workers' file sink, known to this process too: the sweeper run here asks it what was delivered, as the
+    beat's sweeper does in production (same settings as the senders)."""
     clear_queue()
-    yield str(tmp_path / "sink.jsonl")
+    settings.NOTICE_SINK = str(tmp_path / "sink.jsonl")
+    yield settings.NOTICE_SINK
     clear_queue()
 
 
