@@ -24,22 +24,13 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.models import User
-from deputies.models import (
-    Activity,
-    ActivityKind,
-    ActivityPlan,
-    ActivityPlanItem,
-    Deputy,
-    DutyReport,
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-)
-from deputies.services import hash_phone
+from activities.models import Activity, ActivityKind, ActivityPlan, ActivityPlanItem, DutyReport
+from deputies.models import Deputy
 from stations.models import Membership, Station, StationStaff
 from suggestions.models import Suggestion, SuggestionEvent
 from suggestions.services import ANSWER_MONTHS, MAX_EXTENSION_MONTHS, RETURN_MONTHS, add_months
+from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from surveys.services import hash_phone
 from visits.models import Opinion, ResponsibleUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -3,11 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DeputiesConfig(AppConfig):
+    """Deputies and their mandates. Their work is in the apps above: ``activities``, ``surveys``,
+    ``suggestions``."""
+
     name = "deputies"
     verbose_name = _("Deputies")
 
     def ready(self):
-        from . import (
-            recipients,  # noqa: F401 - registers the ``deputy:`` recipients of notices
-            reminders,  # noqa: F401 - registers the activity-gap and survey-window planners
-        )
+        from . import recipients  # noqa: F401 - registers the ``deputy:`` recipients of notices

@@ -17,16 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities import selectors as activity_selectors
+from activities import services as activity_services
+from activities.forms import ActivityForm, PlanItemForm
+from activities.models import ActivityPlan
 from core.access import Role, effective_role, get_scoped_or_404, has_permission
 from core.errors import DomainError
 from core.pages import requires
-from deputies import selectors, services
-from deputies.forms import ActivityForm, BallotForm, PlanItemForm
-from deputies.models import ActivityPlan, Deputy, Survey
+from deputies import selectors
+from deputies.models import Deputy
 from notices.selectors import inbox_for
 from reports import duty_record_exports, duty_records
 from stations.models import Station
 from suggestions import selectors as suggestion_selectors
+from surveys import selectors as survey_selectors
+from surveys import services as survey_services
+from surveys.forms import BallotForm
+from surveys.models import Survey
 
 RECORD_PAGE_SIZE = 50
 
@@ -73,7 +80,7 @@ def deputy_desk(request):
         "years": duty_records.duty_record_years(),
         "next_days": selectors.next_duty_days(deputy=deputy),
         "suggestions": suggestion_selectors.deputy_suggestions(deputy=deputy, limit=10),
-        "survey_results": selectors.deputy_survey_results(deputy=deputy, year=year),
+        "survey_results": survey_selectors.deputy_survey_results(deputy=deputy, year=year),
         "inbox": inbox_for(user=request.user),
     }
     return render(request, "desk/deputies/desk.html", context)
@@ -168,7 +175,7 @@ def _public_survey_url(request, survey: Survey) -> str:
 @requires("survey.view")
 def survey_list(request):
     year_raw = request.GET.get("year", "")
-    surveys = selectors.survey_list_base().for_user(request.user).order_by("-year", "station__code")
+    surveys = survey_selectors.survey_list_base().for_user(request.user).order_by("-year", "station__code")
     if year_raw.isdigit():
         surveys = surveys.filter(year=int(year_raw))
     page = Paginator(surveys, RECORD_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -183,7 +190,7 @@ def survey_detail(request, pk):
         "desk/deputies/survey_detail.html",
         {
             "survey": survey,
-            "results": selectors.survey_results(survey=survey),
+            "results": survey_selectors.survey_results(survey=survey),
             "public_url": _public_survey_url(request, survey),
         },
     )
@@ -209,7 +216,7 @@ def survey_ballot(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.survey_record_paper_ballot(survey=survey, ratings=form.ratings(), by=request.user)
+                survey_services.survey_record_paper_ballot(survey=survey, ratings=form.ratings(), by=request.user)
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = 400
@@ -218,8 +225,13 @@ def survey_ballot(request, pk):
                 return redirect("desk:survey-ballot", pk=survey.pk)
         else:
             status = 400
-    results = selectors.survey_results(survey=survey)
-    context = {"survey": survey, "form": form, "results": results, "accepting": services.paper_ballots_accepted(survey)}
+    results = survey_selectors.survey_results(survey=survey)
+    context = {
+        "survey": survey,
+        "form": form,
+        "results": results,
+        "accepting": survey_services.paper_ballots_accepted(survey),
+    }
     return render(request, "desk/deputies/survey_ballot.html", context, status=status)
 
 
@@ -265,7 +277,7 @@ def desk_activities(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.activity_create(
+                activity_services.activity_create(
                     station=station,
                     kind=data["kind"],
                     date=data["date"],
@@ -285,14 +297,16 @@ def desk_activities(request):
                 return redirect(f"{reverse('desk:activities')}?station={station.code}&year={data['date'].year}")
         else:
             status = 400
-    activities = selectors.activity_list_base().filter(station=station, date__year=year).order_by("-date", "-id")
+    activities = (
+        activity_selectors.activity_list_base().filter(station=station, date__year=year).order_by("-date", "-id")
+    )
     page = Paginator(activities, 20).get_page(request.GET.get("page"))
     context = {
         "station": station,
         "stations": Station.objects.active().for_user(request.user).order_by("code"),
         "year": year,
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 3, -1)),
-        "quarters": selectors.quarterly_activity_counts(station_ids=[station.pk], year=year)[station.pk],
+        "quarters": activity_selectors.quarterly_activity_counts(station_ids=[station.pk], year=year)[station.pk],
         "page": page,
         "form": form,
         "can_write": can_write,
@@ -309,7 +323,7 @@ def desk_plan(request):
     can_write = has_permission(request.user, "activity_plan.write")
     plan = (
         ActivityPlan.objects.filter(station=station, year=year)
-        .prefetch_related(Prefetch("items", queryset=selectors.plan_items_in_order()))
+        .prefetch_related(Prefetch("items", queryset=activity_selectors.plan_items_in_order()))
         .first()
     )
     form = PlanItemForm(request.POST if request.POST.get("action") == "add" else None)
@@ -324,16 +338,18 @@ def desk_plan(request):
         action = request.POST.get("action")
         try:
             if action == "add" and form.is_valid():
-                services.activity_plan_save(station=station, year=year, items=[*items, form.item()], by=request.user)
+                activity_services.activity_plan_save(
+                    station=station, year=year, items=[*items, form.item()], by=request.user
+                )
             elif action == "remove":
                 index = int(request.POST.get("index", "-1"))
                 if not 0 <= index < len(items):
                     raise DomainError(_("No such item."))
-                services.activity_plan_save(
+                activity_services.activity_plan_save(
                     station=station, year=year, items=items[:index] + items[index + 1 :], by=request.user
                 )
             elif action == "publish" and plan is not None:
-                services.activity_plan_publish(plan=plan, by=request.user)
+                activity_services.activity_plan_publish(plan=plan, by=request.user)
             else:
                 raise DomainError(_("Nothing to do."))
         except DomainError as exc:

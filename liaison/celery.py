@@ -24,7 +24,8 @@ app.conf.beat_schedule = {
     "stations-plan-notices": {"task": "notices.plan_notices", "schedule": crontab(hour=8, minute=0)},
     # Every five minutes: re-queue rows a lost broker message left pending.
     "stations-sweep-notices": {"task": "notices.sweep_notices", "schedule": 300.0},
-    # 1 December 07:00: every active station gets its year-end survey (the window opens 10 December).
+    # 1 December 07:00: every active station gets its year-end survey (the window opens 10 December). The task is
+    # in surveys/tasks.py and kept the name it had in deputies.
     "deputies-open-year-end-surveys": {
         "task": "deputies.tasks.open_year_end_surveys",
         "schedule": crontab(month_of_year=12, day_of_month=1, hour=7, minute=0),

@@ -6,19 +6,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from activities.api.views import ActivityPlanViewSet, ActivityViewSet, DutyReportViewSet
 from core import health
-from deputies.api.views import (
-    ActivityPlanViewSet,
-    ActivityViewSet,
-    DeputyViewSet,
-    DutyReportViewSet,
-    SurveyViewSet,
-)
+from deputies.api.views import DeputyViewSet
 from notices.api.views import NoticeViewSet
 from portal import views as portal_views
 from reports.api.views import DashboardSummaryView, EvaluationViewSet
 from stations.api.views import AreaViewSet, DutyRotaViewSet, ReceptionDayViewSet, StationViewSet
 from suggestions.api.views import SuggestionViewSet
+from surveys.api.views import SurveyViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
 
 router = DefaultRouter()

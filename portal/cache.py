@@ -167,7 +167,7 @@ def _bump_deputies(deputy_ids: Iterable[int]) -> None:
 
 
 def _bump_plan(plan_id: int) -> None:
-    ActivityPlan = apps.get_model("deputies", "ActivityPlan")
+    ActivityPlan = apps.get_model("activities", "ActivityPlan")
     _bump_station_ids(ActivityPlan.objects.filter(pk=plan_id).values_list("station_id", flat=True))
 
 
@@ -239,9 +239,9 @@ RECEIVERS = {
     "stations.ReceptionDay": _on_reception_day,
     "deputies.Deputy": _on_deputy,
     "deputies.Mandate": _on_mandate,
-    "deputies.Activity": _on_station_row,
-    "deputies.ActivityPlan": _on_station_row,
-    "deputies.ActivityPlanItem": _on_plan_item,
+    "activities.Activity": _on_station_row,
+    "activities.ActivityPlan": _on_station_row,
+    "activities.ActivityPlanItem": _on_plan_item,
     "visits.VisitLog": _on_station_row,
     "visits.Opinion": _on_station_row,
 }

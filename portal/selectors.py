@@ -43,18 +43,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, JSONObject
 from django.http import Http404
 
-from deputies.models import (
-    LEVEL_ORDER,
-    Activity,
-    ActivityKind,
-    ActivityPlan,
-    ActivityPlanItem,
-    Deputy,
-    Level,
-    Mandate,
-    Survey,
-)
+from activities.models import Activity, ActivityKind, ActivityPlan, ActivityPlanItem
+from deputies.models import LEVEL_ORDER, Deputy, Level, Mandate
 from stations.models import Membership, ReceptionDay, Station, StationStaff
+from surveys.models import Survey
 from visits.models import Opinion, OpinionStatus, VisitLog
 
 UPCOMING_STATUSES = (ReceptionDay.Status.PLANNED, ReceptionDay.Status.PUBLISHED, ReceptionDay.Status.MOVED)

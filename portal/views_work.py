@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from activities import selectors as activity_selectors
 from core import ratelimit
 from core.errors import DomainError
 from core.pages import public_page
-from deputies import selectors, services
-from deputies.forms import BallotForm
-from deputies.models import Survey
 from stations.models import Station
+from surveys import services as survey_services
+from surveys.forms import BallotForm
+from surveys.models import Survey
 
 
 @public_page
@@ -29,7 +30,9 @@ def survey_respond(request, token):
             status = 429
         elif form.is_valid():
             try:
-                services.survey_respond_online(survey=survey, phone=form.cleaned_data["phone"], ratings=form.ratings())
+                survey_services.survey_respond_online(
+                    survey=survey, phone=form.cleaned_data["phone"], ratings=form.ratings()
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = 400
@@ -52,10 +55,12 @@ def station_activities(request, code):
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
-    plan = selectors.activity_plan_public(station=station, year=year)
-    activities = selectors.activity_public_list().filter(station=station, date__year=year).order_by("-date", "-id")
+    plan = activity_selectors.activity_plan_public(station=station, year=year)
+    activities = (
+        activity_selectors.activity_public_list().filter(station=station, date__year=year).order_by("-date", "-id")
+    )
     page = Paginator(activities, 20).get_page(request.GET.get("page"))
-    quarters = selectors.quarterly_activity_counts(station_ids=[station.pk], year=year)[station.pk]
+    quarters = activity_selectors.quarterly_activity_counts(station_ids=[station.pk], year=year)[station.pk]
     return render(
         request,
         "portal/station_activities.html",

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Activity, Deputy, DutyReport, Level
+from activities.models import Activity, DutyReport
+from deputies.models import Deputy, Level
 from stations.models import Membership, ReceptionDay, Station
 from suggestions.models import Suggestion
 from suggestions.selectors import of_deputy

@@ -257,7 +257,7 @@ class YearData:
     # -- activities, duty reports, surveys -------------------------------------------------------------------------
     @cached_property
     def activities(self) -> dict[int, list[dict]]:
-        from deputies.models import Activity
+        from activities.models import Activity
 
         out = defaultdict(list)
         for a in Activity.objects.filter(self.in_year("date"), station_id__in=self.station_ids).values(
@@ -268,7 +268,7 @@ class YearData:
 
     @cached_property
     def activity_participants(self) -> Counter:
-        from deputies.models import Activity
+        from activities.models import Activity
 
         through = Activity.deputies.through
         return Counter(
@@ -281,7 +281,7 @@ class YearData:
 
     @cached_property
     def plans(self) -> dict[int, dict]:
-        from deputies.models import ActivityPlan
+        from activities.models import ActivityPlan
 
         return {
             p["station_id"]: p
@@ -292,7 +292,7 @@ class YearData:
 
     @cached_property
     def duty_reports(self) -> dict[int, dict]:
-        from deputies.models import DutyReport
+        from activities.models import DutyReport
 
         out = defaultdict(lambda: {"station_years": set(), "deputies": set()})
         for station_id, deputy_id, date in DutyReport.objects.filter(

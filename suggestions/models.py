@@ -111,7 +111,7 @@ class Suggestion(models.Model):
     )
     supervised = models.BooleanField(_("supervised (督办)"), default=False, db_index=True)
     supervision_activity = models.ForeignKey(
-        "deputies.Activity",
+        "activities.Activity",
         verbose_name=_("supervision activity"),
         null=True,
         blank=True,

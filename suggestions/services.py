@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from activities.models import Activity, ActivityKind
 from core.access import STATION_ROLES, Role, effective_role, require
 from core.errors import Conflict, Invalid, NotPermitted
 from core.workflow import Step, Workflow
-from deputies.models import Activity, ActivityKind, Deputy
+from deputies.models import Deputy
 from stations.models import Membership, Station
 from visits.models import ResponsibleUnit
 

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from activities.models import Activity
 from deputies.api.serializers import DeputyBriefSerializer, ScopedPrimaryKeyRelatedField, ScopedStationField
-from deputies.models import Activity, Deputy
+from deputies.models import Deputy
 from visits.models import Opinion, ResponsibleUnit
 
 from ..models import Suggestion, SuggestionCategory, SuggestionEvent

@@ -10,7 +10,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from core.access import PERMISSIONS, Role
 from core.pages import PUBLIC
 
-PROJECT_APPS = {"core", "accounts", "notices", "stations", "deputies", "visits", "suggestions", "reports"}
+PROJECT_APPS = {
+    "core",
+    "accounts",
+    "notices",
+    "stations",
+    "deputies",
+    "activities",
+    "surveys",
+    "visits",
+    "suggestions",
+    "reports",
+}
 
 # Models that reach a station but are deliberately not scoped, each with the reason.
 UNSCOPED = {

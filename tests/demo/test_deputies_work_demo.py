@@ -5,9 +5,10 @@ from collections import Counter
 
 import pytest
 
+from activities.models import Activity, ActivityPlan, DutyReport
 from demo import STEPS, core, deputies_work
-from deputies.models import Activity, ActivityPlan, DutyReport, Survey, SurveyAnswer, SurveyResponse
 from suggestions.models import Suggestion
+from surveys.models import Survey, SurveyAnswer, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -125,11 +126,12 @@ def test_running_the_step_again_adds_nothing(django_assert_max_num_queries):
 @pytest.mark.parametrize("model", ["suggestion", "activity", "activityplan", "dutyreport", "survey", "surveyresponse"])
 def test_county_staff_browse_the_admin(client, demo_user, model):
     client.force_login(demo_user("county"))
-    model_class = {
-        "suggestion": Suggestion, "activity": Activity, "activityplan": ActivityPlan, "dutyreport": DutyReport,
-        "survey": Survey, "surveyresponse": SurveyResponse,
+    model_class, app_label = {
+        "suggestion": (Suggestion, "suggestions"), "activity": (Activity, "activities"),
+        "activityplan": (ActivityPlan, "activities"), "dutyreport": (DutyReport, "activities"),
+        "survey": (Survey, "surveys"), "surveyresponse": (SurveyResponse, "surveys"),
     }[model]  # fmt: skip
-    app_label = model_class._meta.app_label  # suggestions have their own app
+    assert model_class._meta.app_label == app_label  # each has its own app, and so its own admin address
     listing = client.get(f"/admin/{app_label}/{model}/")
     assert listing.status_code == 200
     first = model_class.objects.order_by("pk").first()

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import Role
+from activities.models import Activity, DutyReport
 from core import pdf
-from deputies.models import Activity, Deputy, DutyReport
+from deputies.models import Deputy
 from notices.models import InboxMessage
 from reports.duty_records import DUTY_RECORD_FIELDS, duty_record
 from stations.models import Area, ReceptionDay

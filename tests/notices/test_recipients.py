@@ -15,7 +15,19 @@ from tests.notices.support import add_subscribers, make_station
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_APPS = {"accounts", "stations", "deputies", "visits", "suggestions", "reports", "portal", "desk", "demo"}
+PROJECT_APPS = {
+    "accounts",
+    "stations",
+    "deputies",
+    "activities",
+    "surveys",
+    "visits",
+    "suggestions",
+    "reports",
+    "portal",
+    "desk",
+    "demo",
+}
 
 
 def _imported_modules(path: Path):

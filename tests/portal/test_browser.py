@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from deputies.models import Activity, ActivityPlan, ActivityPlanItem, Survey
-from deputies.services import survey_sync_questions
+from activities.models import Activity, ActivityPlan, ActivityPlanItem
 from stations.models import Area, ReceptionDay, StationStaff
+from surveys.models import Survey
+from surveys.services import survey_sync_questions
 from tests.accounts.factories import UserFactory
 from tests.browser import ARTIFACTS
 from tests.deputies.factories import DeputyFactory, MandateFactory

@@ -120,7 +120,7 @@ def test_station_page_makes_at_most_three_queries_uncached(client, django_assert
 
 def test_station_page_queries_do_not_grow_with_its_content(client, django_assert_max_num_queries):
     """Ten more deputies with two mandates each, more duty deputies and a full plan: still three queries."""
-    from deputies.models import Activity, ActivityPlan, ActivityPlanItem
+    from activities.models import Activity, ActivityPlan, ActivityPlanItem
 
     station = Station.objects.get(code="YL-002")
     today = timezone.localdate()
@@ -185,7 +185,7 @@ def test_station_without_data_still_renders(client):
 
 
 def test_station_page_links_the_forms_calendar_and_qr(client):
-    from deputies.models import Survey
+    from surveys.models import Survey
 
     today = timezone.localdate()
     window = {"opens_on": today - datetime.timedelta(days=1), "closes_on": today + datetime.timedelta(days=10)}
@@ -269,7 +269,7 @@ def test_writes_invalidate_the_cached_pages_on_commit(client, django_capture_on_
 
 
 def test_activity_and_visit_writes_invalidate_the_station_page(client, django_capture_on_commit_callbacks):
-    from deputies.models import Activity
+    from activities.models import Activity
     from visits.models import VisitLog
 
     station = Station.objects.get(code="YL-005")
@@ -400,7 +400,7 @@ def test_sitemap_and_robots(client):
 
 
 def public_urls():
-    from deputies.models import Survey
+    from surveys.models import Survey
     from visits.models import Opinion
 
     opinion = Opinion.objects.exclude(citizen_phone="").order_by("pk").first()

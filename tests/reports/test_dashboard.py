@@ -128,7 +128,7 @@ def test_rebuild_rollups_command():
 def test_rollups_stay_equal_to_records_after_random_writes(demo_user, django_capture_on_commit_callbacks):
     """A random sequence of creates, edits (moving records between stations and months) and deletes through
     the ORM — each in its own transaction, some rolled back — leaves the rollups equal to a recomputation."""
-    from deputies.models import Activity
+    from activities.models import Activity
     from stations.models import Station
     from visits.codes import new_tracking_code
     from visits.models import Opinion, Outreach, PracticalMatter, VisitLog

@@ -6,7 +6,8 @@ import datetime
 import pytest
 import time_machine
 
-from deputies.models import Activity, Deputy
+from activities.models import Activity
+from deputies.models import Deputy
 from stations.models import Station
 from suggestions.models import Suggestion, SuggestionEvent
 from suggestions.services import add_months

@@ -8,11 +8,14 @@ import time_machine
 from django.utils import timezone
 
 from accounts.models import Role
-from deputies.models import Activity, ActivityPlan, Deputy, DutyReport, Survey
-from deputies.reminders import plan_activity_gap_reminders, plan_survey_window_reminders
-from deputies.services import activity_create
+from activities.models import Activity, ActivityPlan, DutyReport
+from activities.reminders import plan_activity_gap_reminders
+from activities.services import activity_create
+from deputies.models import Deputy
 from notices.reminders import PLANNERS, due_reminders
 from stations.models import Station
+from surveys.models import Survey
+from surveys.reminders import plan_survey_window_reminders
 from tests.accounts.factories import UserFactory
 from tests.stations.factories import MembershipFactory, StationFactory, StationStaffFactory
 
@@ -328,3 +331,20 @@ def test_photos_are_uploaded_to_an_activity(officer, api):
     assert public["photos"][0]["caption"] == "现场"
     not_image = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     assert officer.post(f"/api/v1/activities/{activity.pk}/photos/", {"image": not_image}).status_code == 400
+
+
+def test_the_moved_models_kept_their_tables():
+    """The models moved out of ``deputies`` with their tables; the many-to-many table follows ``db_table``."""
+    from activities.models import ActivityPhoto, ActivityPlanItem
+
+    tables = {
+        m._meta.label: m._meta.db_table for m in (Activity, ActivityPhoto, ActivityPlan, ActivityPlanItem, DutyReport)
+    }
+    assert tables == {
+        "activities.Activity": "deputies_activity",
+        "activities.ActivityPhoto": "deputies_activityphoto",
+        "activities.ActivityPlan": "deputies_activityplan",
+        "activities.ActivityPlanItem": "deputies_activityplanitem",
+        "activities.DutyReport": "deputies_dutyreport",
+    }
+    assert Activity.deputies.through._meta.db_table == "deputies_activity_deputies"

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deputies import services
+from surveys import services
 
 
 def _date(value: str) -> datetime.date:

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from deputies.models import DutyReport, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from deputies.selectors import satisfaction_rate, survey_results
-from deputies.services import hash_phone
+from activities.models import DutyReport
 from stations.models import Station
+from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from surveys.selectors import satisfaction_rate, survey_results
+from surveys.services import hash_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +216,7 @@ def test_open_surveys_command_and_task_are_idempotent():
 
     from django.core.management import call_command
 
-    from deputies.tasks import open_year_end_surveys
+    from surveys.tasks import open_year_end_surveys
 
     year = timezone.localdate().year + 2
     out = StringIO()
@@ -245,3 +246,14 @@ def test_other_lists_keep_a_fixed_number_of_queries(login_api, demo_user, django
         with django_assert_num_queries(expected):
             response = client.get(url.format(survey=survey.pk, size=size))
         assert response.status_code == 200 and len(response.json()["results"]) == size
+
+
+def test_the_moved_models_kept_their_tables():
+    """The models moved out of ``deputies`` with their tables."""
+    tables = {m._meta.label: m._meta.db_table for m in (Survey, SurveyQuestion, SurveyResponse, SurveyAnswer)}
+    assert tables == {
+        "surveys.Survey": "deputies_survey",
+        "surveys.SurveyQuestion": "deputies_surveyquestion",
+        "surveys.SurveyResponse": "deputies_surveyresponse",
+        "surveys.SurveyAnswer": "deputies_surveyanswer",
+    }
