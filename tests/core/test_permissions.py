@@ -90,3 +90,11 @@ def test_every_role_reads_the_permission_table_through_effective_role(demo_user)
     assert effective_role(admin) == Role.ADMIN and has_permission(admin, "admin.delete")
     county = demo_user("county")
     assert has_permission(county, "personal_data.unmask") and not has_permission(county, "accounts.manage")
+
+
+def test_a_role_refused_a_page_gets_a_page_in_its_language(client, demo_user):
+    client.force_login(demo_user("deputy"))
+    page = client.get("/dashboard/")
+    assert page.status_code == 403 and "您的角色无权打开此页面" in page.content.decode()
+    in_english = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Your role may not open this page." in in_english.content.decode()
