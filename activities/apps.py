@@ -8,6 +8,3 @@ class ActivitiesConfig(AppConfig):
 
     name = "activities"
     verbose_name = _("Activities")
-
-    def ready(self):
-        from . import reminders  # noqa: F401 - registers the activity-gap planner

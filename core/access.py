@@ -182,9 +182,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "ledger.import": EVERY_STAFF,
     "personal_data.unmask": COUNTY,  # and the Django permission visits.unmask_personal_data (core.privacy)
     "unmask_log.view": COUNTY,  # who saw which record's personal data (the admin's unmask log)
-    "responsible_unit.view": EVERY_STAFF | {R.DEPUTY},
     # deputies' work
-    "deputy.view": SIGNED_IN,
     "duty_record.view": EVERY_STAFF | {R.DEPUTY},  # a deputy: only their own record
     "suggestion.file": STATION_WRITERS | {R.DEPUTY},  # a deputy: as lead; station staff: for residents
     "suggestion.assign": COUNTY,
@@ -193,7 +191,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "suggestion.assess": COUNTY | {R.DEPUTY},  # a deputy: only as the lead deputy
     "suggestion.supervise": COUNTY,
     "suggestion.close": COUNTY,
-    "activity.view": EVERY_STAFF | {R.DEPUTY},
     "activity.write": STATION_WRITERS,
     "activity_plan.write": STATION_WRITERS,
     "duty_report.write": STATION_WRITERS,

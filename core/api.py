@@ -97,7 +97,7 @@ class PublicOrScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelVi
     staff view, scoped by ``for_user``, so a staff user asking for a record outside their area gets 404.
     """
 
-    permission_classes = []  # reading public fields needs no login; the queryset decides what is visible
+    permission_classes = [Allowed()]  # reading public fields needs no login; the queryset decides what is visible
     public_serializer_class = None
     staff_serializer_class = None
 

@@ -21,13 +21,15 @@ def requires(permission: str):
     (403 when the role lacks it). Domain errors raised inside are turned into pages by ``domain_errors``."""
 
     def decorate(view):
+        mapped = domain_errors(view)
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_permission(request.user, permission):
                 raise PermissionDenied
-            return domain_errors(view)(request, *args, **kwargs)
+            return mapped(request, *args, **kwargs)
 
         wrapper.permission = permission
         return wrapper
@@ -42,7 +44,7 @@ def public_page(view):
     return wrapped
 
 
-def domain_errors(view, *, template: str = "bad_request.html"):
+def domain_errors(view):
     """``OutOfScope`` → 404, ``NotPermitted`` → 403, any other ``DomainError`` → a 400 page listing the
     messages. A view that renders its own form errors catches them first."""
     if getattr(view, "_maps_domain_errors", False):
@@ -57,7 +59,9 @@ def domain_errors(view, *, template: str = "bad_request.html"):
         except NotPermitted as exc:
             raise PermissionDenied(str(exc.message)) from None
         except DomainError as exc:
-            return render(request, template, {"errors": exc.fields or {"": exc.messages()}}, status=exc.status_code)
+            return render(
+                request, "bad_request.html", {"errors": exc.fields or {"": exc.messages()}}, status=exc.status_code
+            )
 
     wrapper._maps_domain_errors = True
     return wrapper

@@ -8,6 +8,3 @@ class DeputiesConfig(AppConfig):
 
     name = "deputies"
     verbose_name = _("Deputies")
-
-    def ready(self):
-        from . import recipients  # noqa: F401 - registers the ``deputy:`` recipients of notices

@@ -117,82 +117,31 @@ def _desk(request, station, status: int = 200, **bound):
 # Panels: one generic handler for the four kinds of record
 
 
-def _create_visit(form, station, by):
-    d = form.cleaned_data
-    return services.visit_log_create(
-        by=by,
-        station=station,
-        date=d["date"],
-        people_count=d["people_count"],
-        reception_day=d["reception_day"],
-        deputies=list(d["deputies"]),
-        visitor_name=d["visitor_name"],
-        visitor_phone=d["visitor_phone"],
-        topics=d["topics"],
-        summary=d["summary"],
-    )
-
-
-def _create_opinion(form, station, by):
-    d = form.cleaned_data
-    return services.opinion_create(
-        by=by,
-        station=station,
-        channel=d["channel"],
-        content=d["content"],
-        category=d["category"],
-        citizen_name=d["citizen_name"],
-        citizen_phone=d["citizen_phone"],
-        deputy=d["deputy"],
-        visit_log=d["visit_log"],
-    )
-
-
-def _create_outreach(form, station, by):
-    d = form.cleaned_data
-    return services.outreach_create(
-        by=by,
-        deputy=d["deputy"],
-        station=station,
-        date=d["date"],
-        place=d["place"],
-        people_count=d["people_count"],
-        summary=d["summary"],
-    )
-
-
-def _create_pm(form, station, by):
-    d = form.cleaned_data
-    return services.practical_matter_create(
-        by=by,
-        station=station,
-        date=d["date"],
-        title=d["title"],
-        beneficiaries=d["beneficiaries"],
-        source_opinion=d["source_opinion"],
-        summary=d["summary"],
-    )
-
-
 PANELS = {
-    # name: (form class, creating call, form name in the context, partial template, kind for the write check)
-    "visits": (VisitLogForm, _create_visit, "visit_form", "desk/station/visit_panel.html", "visit_log"),
-    "opinions": (OpinionForm, _create_opinion, "opinion_form", "desk/station/opinion_panel.html", "opinion"),
-    "outreach": (OutreachForm, _create_outreach, "outreach_form", "desk/station/outreach_panel.html", "outreach"),
-    "practical_matters": (PracticalMatterForm, _create_pm, "pm_form", "desk/station/pm_panel.html", "practical_matter"),
+    # name: (form class, the service that writes it, form name in the context, partial template). A form's fields
+    # are the service's keyword arguments: the service gets them as they are, with the station and ``by``.
+    "visits": (VisitLogForm, services.visit_log_create, "visit_form", "desk/station/visit_panel.html"),
+    "opinions": (OpinionForm, services.opinion_create, "opinion_form", "desk/station/opinion_panel.html"),
+    "outreach": (OutreachForm, services.outreach_create, "outreach_form", "desk/station/outreach_panel.html"),
+    "practical_matters": (
+        PracticalMatterForm,
+        services.practical_matter_create,
+        "pm_form",
+        "desk/station/pm_panel.html",
+    ),
 }
 
 
 def _panel(request, code, name):
     station = access_station_by_code(request.user, code)
-    form_class, create, form_name, template, kind = PANELS[name]
+    form_class, create, form_name, template = PANELS[name]
     if request.method == "GET":
         return render(request, template, _panels(request, station))
     form = form_class(request.POST, station=station)
     created = None
     if form.is_valid():
         try:
-            created = apply_service(form, lambda: create(form, station, request.user))
+            created = apply_service(form, lambda: create(by=request.user, station=station, **form.cleaned_data))
         except DomainError as exc:
             form.add_error(None, exc.message)
     if created is not None:

@@ -178,7 +178,6 @@ def _title(text: str) -> str:
 def reminder_rows(*, today: datetime.date, report: PlanReport) -> list[NoticeRow]:
     """Every registered planner's reminders for ``today`` as rows, one per reachable channel. A planner that
     raises is reported and skipped: one broken capability does not stop the others."""
-    reminder_registry.autodiscover()
     wanted = []
     for kind, planner in list(reminder_registry.PLANNERS.items()):
         try:

@@ -78,18 +78,12 @@ def recipient_kind(kind: str, *, missing=None) -> Callable[[Resolver], Resolver]
     return register
 
 
-_discovered = False
-
-
 def autodiscover() -> None:
-    """Import every installed app's ``recipients`` module so its kinds are registered (a worker sending a notice
-    may never have imported the app that wrote it). Cheap after the first call."""
-    global _discovered
-    if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
+    """Import every installed app's ``recipients`` module so its kinds are registered (``NoticesConfig.ready``: a
+    worker sending a notice may never have imported the app that wrote it)."""
+    from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("recipients")
-        _discovered = True
+    autodiscover_modules("recipients")
 
 
 def _parse(recipient: str) -> tuple[str, int] | None:
@@ -108,7 +102,6 @@ def reachable(recipients: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """The (recipient, channel) pairs that have an address on that channel (one query per kind of recipient): a
     reminder is not recorded for a channel that cannot reach its recipient. A kind nobody registered reaches
     nobody."""
-    autodiscover()
     wanted = list(recipients)
     ids: dict[str, set[int]] = {}
     for recipient, _channel in wanted:
@@ -125,7 +118,6 @@ def reachable(recipients: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
 def address_of(recipient: str, channel: str) -> tuple[str | int, str]:
     """The address to deliver to on ``channel`` (a phone, an e-mail address or a user id) and, for subscribers,
     their unsubscribe token. Raises ``PermanentFailure`` when there is none."""
-    autodiscover()
     parsed = _parse(recipient)
     registered = KINDS.get(parsed[0]) if parsed else None
     if registered is None:

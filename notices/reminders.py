@@ -27,8 +27,8 @@ with ``queue_after_commit`` when ``enqueue`` is true, and adds what it did to ``
 Row planners run before the reminders, by ``order`` then name; one that raises stops the run (its own
 transaction rolled back), as a failed publication must be seen, not skipped.
 
-Put either in ``<app>/reminders.py``: ``autodiscover`` imports those modules in every process (the worker and
-the beat process never import them otherwise).
+Put either in ``<app>/reminders.py``: ``NoticesConfig.ready`` imports those modules (``autodiscover``) in every
+process, the web, the worker and the beat alike.
 """
 
 from __future__ import annotations
@@ -99,27 +99,19 @@ def row_planner(name: str, *, order: int = 0) -> Callable[[RowPlanner], RowPlann
 
 def row_planners() -> list[tuple[str, RowPlanner]]:
     """The registered row planners in the order they run."""
-    autodiscover()
     ranked = sorted(ROW_PLANNERS.items(), key=lambda item: (item[1][0], item[0]))
     return [(name, func) for name, (_order, func) in ranked]
 
 
 def due_reminders(*, today: datetime.date) -> Iterable[Reminder]:
     """Every registered planner's reminders for ``today``."""
-    autodiscover()
     for planner in list(PLANNERS.values()):
         yield from planner(today=today)
 
 
-_discovered = False
-
-
 def autodiscover() -> None:
-    """Import every installed app's ``reminders`` module so its planners are registered (the worker and the
-    beat process never import them otherwise). Cheap after the first call."""
-    global _discovered
-    if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
+    """Import every installed app's ``reminders`` module so its planners are registered (``NoticesConfig.ready``;
+    importing them again is free)."""
+    from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("reminders")
-        _discovered = True
+    autodiscover_modules("reminders")

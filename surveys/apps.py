@@ -14,7 +14,6 @@ class SurveysConfig(AppConfig):
         from activities.models import DutyReport
         from activities.services import duty_report_recorded
 
-        from . import reminders  # noqa: F401 - registers the survey-window planner
         from .services import sync_after_duty_report
 
         duty_report_recorded.connect(sync_after_duty_report, sender=DutyReport, dispatch_uid="surveys-duty-report")

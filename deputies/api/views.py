@@ -35,7 +35,6 @@ class PublicReadStaffWriteViewSet(mixins.CreateModelMixin, PublicOrScopedReadOnl
 
     permission_classes = [Allowed(read=None, write=None)]  # each subclass names its own
     create_serializer_class = None
-    read_serializer_class = None
 
     def get_serializer_class(self):
         if self.action == "create":

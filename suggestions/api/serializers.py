@@ -6,6 +6,7 @@ from deputies.api.serializers import DeputyBriefSerializer, ScopedPrimaryKeyRela
 from deputies.models import Deputy
 from visits.models import Opinion, ResponsibleUnit
 
+from .. import services
 from ..models import Suggestion, SuggestionCategory, SuggestionEvent
 
 
@@ -102,7 +103,7 @@ class SuggestionCreateSerializer(serializers.Serializer):
 
 
 class SuggestionTransitionSerializer(serializers.Serializer):
-    ACTIONS = ["assign", "extend", "answer", "assess", "supervise", "close"]
+    ACTIONS = list(services.WORKFLOW.actions)
 
     action = serializers.ChoiceField(choices=ACTIONS)
     unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.all(), required=False)

@@ -20,7 +20,8 @@ from .serializers import (
     SuggestionTransitionSerializer,
 )
 
-TRANSITION_PERMISSIONS = {action: f"suggestion.{action}" for action in SuggestionTransitionSerializer.ACTIONS}
+# The workflow names the permission of each action (suggestions.services.WORKFLOW).
+TRANSITION_PERMISSIONS = {action: step.permission for action, step in services.WORKFLOW.steps.items()}
 
 
 class TransitionAllowed(Allowed(read=None, write="suggestion.file")):
