@@ -178,6 +178,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "opinion.close": SUPERVISORS,
     "opinion.reject": SUPERVISORS,
     "opinion.reopen": COUNTY,
+    "opinion.reassign": SUPERVISORS,
+    "opinion.worklist": EVERY_STAFF,  # /desk/opinions/: every opinion of the user's scope, open and closed
+    "responsible_unit.view": EVERY_STAFF,  # the units of the user's county (the assign picker, the API)
+    # corrections: editing a record needs its write permission above; voiding too, with a reason
+    "record.voided.view": COUNTY,  # voided records stay visible to county staff, with who/when/why
+    "record.restore": COUNTY,  # and the user who voided a record, for a few minutes (undo)
+    "record.trail.view": EVERY_STAFF,  # who changed a record of the user's scope, when, why, before/after
     "ledger.export": EVERY_STAFF,
     "ledger.import": EVERY_STAFF,
     "personal_data.unmask": COUNTY,  # and the Django permission visits.unmask_personal_data (core.privacy)
@@ -191,6 +198,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "suggestion.assess": COUNTY | {R.DEPUTY},  # a deputy: only as the lead deputy
     "suggestion.supervise": COUNTY,
     "suggestion.close": COUNTY,
+    "suggestion.edit": STATION_WRITERS | {R.DEPUTY},  # a deputy: their own, until it is assigned
+    "suggestion.cosign": frozenset({R.DEPUTY}),
+    "suggestion.worklist": EVERY_STAFF | {R.DEPUTY},  # a deputy: their own and co-signed ones
     "activity.write": STATION_WRITERS,
     "activity_plan.write": STATION_WRITERS,
     "duty_report.write": STATION_WRITERS,

@@ -97,7 +97,7 @@ def _bound(model, path: str, day: datetime.date):
 
 def _source_rows(source: Source, stations, first, last):
     model = apps.get_model(source.model)
-    qs = model._base_manager.filter(source.where)
+    qs = model._default_manager.filter(source.where)  # live records: a voided one counts nowhere
     if stations is not None:
         qs = qs.filter(**{f"{source.station}__in": stations})
         if source.yearly:  # filtered by year

@@ -10,9 +10,11 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.access import ScopedQuerySet
 from core.privacy import mask_name, mask_phone
+from core.records import Voidable, all_manager, live_manager
 
 CONTENT_MAX = 2000
 ANSWER_MAX = 4000
@@ -51,7 +53,7 @@ class ResponsibleUnit(models.Model):
         return self.name
 
 
-class VisitLog(models.Model):
+class VisitLog(Voidable):
     """A voter or a group received at the station (接待记录), on a reception day or any other day."""
 
     scope_lookup = "station"
@@ -81,7 +83,7 @@ class VisitLog(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[deputies], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("visit log")
@@ -104,7 +106,7 @@ class VisitLog(models.Model):
         return mask_phone(self.visitor_phone)
 
 
-class Outreach(models.Model):
+class Outreach(Voidable):
     """A deputy's visit to voters (走访选民), counted for the deputy's station."""
 
     scope_lookup = "station"
@@ -124,7 +126,7 @@ class Outreach(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("outreach visit")
@@ -197,7 +199,7 @@ class OpinionQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Opinion(models.Model):
+class Opinion(Voidable):
     """An opinion or issue raised by a citizen (群众反映问题和意见), handled in a closed loop:
     received → registered → assigned → in progress → answered → rated → closed, or rejected."""
 
@@ -262,7 +264,11 @@ class Opinion(models.Model):
         related_name="+",
     )
 
-    objects = OpinionQuerySet.as_manager()
+    objects = live_manager(OpinionQuerySet)
+    all_objects = all_manager(OpinionQuerySet)
+    history = HistoricalRecords(
+        excluded_fields=["rating_key_hash"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("opinion")
@@ -316,7 +322,11 @@ class OpinionAction(models.TextChoices):
     CLOSE = "close", _("Closed")
     REJECT = "reject", _("Rejected")
     REOPEN = "reopen", _("Reopened")
+    REASSIGN = "reassign", _("Reassigned")
     IMPORT = "import", _("Imported from the ledger")
+    CORRECT = "correct", _("Corrected")
+    VOID = "void", _("Voided")
+    RESTORE = "restore", _("Restored")
 
 
 class OpinionEvent(models.Model):
@@ -352,7 +362,7 @@ class OpinionEvent(models.Model):
         return f"{self.opinion_id} {self.action} {self.at:%Y-%m-%d}"
 
 
-class PracticalMatter(models.Model):
+class PracticalMatter(Voidable):
     """A concrete thing done for residents (为群众办实事), often the outcome of an opinion."""
 
     scope_lookup = "station"
@@ -377,7 +387,7 @@ class PracticalMatter(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("practical matter")

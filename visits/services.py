@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.access import Role, effective_role, require
+from core.access import Role, effective_role, has_permission, require
 from core.errors import Conflict, Invalid, NotPermitted, OutOfScope
-from core.privacy import can_unmask, is_valid_phone, normalise_phone
+from core.privacy import can_unmask, is_valid_phone, mask_name, mask_phone, normalise_phone
 from core.workdays import WorkingDayCalendar, add_working_days
 from core.workflow import Step, Workflow
 from stations.models import Membership, Station
@@ -83,6 +83,32 @@ def _clean_name(name: str, field: str) -> str:
 # Visit logs, outreach, practical matters
 
 
+def _people(value, field: str = "people_count") -> int:
+    if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid({field: _("At least one person.")})
+    return value
+
+
+def _clean_visit_log(station: Station, fields: dict) -> dict:
+    """The rules of a visit log, for the fields given (all of them on create, the changed ones on edit)."""
+    out = dict(fields)
+    if "date" in out:
+        _not_in_future(out["date"])
+    if "people_count" in out:
+        out["people_count"] = _people(out["people_count"])
+    reception_day = out.get("reception_day")
+    if reception_day is not None and reception_day.station_id != station.pk:
+        raise Invalid({"reception_day": _("That reception day belongs to another station.")})
+    if "visitor_name" in out:
+        out["visitor_name"] = _clean_name(out["visitor_name"], "visitor_name")
+    if "visitor_phone" in out:
+        out["visitor_phone"] = _clean_phone(out["visitor_phone"], "visitor_phone")
+    for key in ("topics", "summary"):
+        if key in out:
+            out[key] = (out[key] or "").strip()
+    return out
+
+
 @transaction.atomic
 def visit_log_create(
     *,
@@ -101,24 +127,23 @@ def visit_log_create(
     own staff (or its street's or the county's). A log dated on one of the station's reception days is linked
     to it even when the caller did not say so."""
     require(by, "visit_log.write", station)
-    _not_in_future(date)
-    if people_count is None or people_count < 1:
-        raise Invalid({"people_count": _("At least one person.")})
-    if reception_day is not None and reception_day.station_id != station.pk:
-        raise Invalid({"reception_day": _("That reception day belongs to another station.")})
-    if reception_day is None:
-        reception_day = station.reception_days.filter(date=date).exclude(status="cancelled").first()
-    log = VisitLog.objects.create(
-        station=station,
-        date=date,
-        reception_day=reception_day,
-        people_count=people_count,
-        visitor_name=_clean_name(visitor_name, "visitor_name"),
-        visitor_phone=_clean_phone(visitor_phone, "visitor_phone"),
-        topics=(topics or "").strip(),
-        summary=(summary or "").strip(),
-        created_by=by,
+    fields = _clean_visit_log(
+        station,
+        {
+            "date": date,
+            "people_count": people_count,
+            "reception_day": reception_day,
+            "visitor_name": visitor_name,
+            "visitor_phone": visitor_phone,
+            "topics": topics,
+            "summary": summary,
+        },
     )
+    if fields["reception_day"] is None:
+        fields["reception_day"] = station.reception_days.filter(date=date).exclude(status="cancelled").first()
+    log = VisitLog(station=station, created_by=by, **fields)
+    log._history_user = by
+    log.save()
     if deputies:
         log.deputies.set(deputies)
     return log
@@ -131,6 +156,33 @@ def _resident_station(deputy, on: datetime.date):
         .order_by("since", "station__code")
         .values_list("station", flat=True)
     )
+
+
+def _clean_outreach(deputy, station: Station | None, fields: dict) -> tuple[Station, dict]:
+    out = dict(fields)
+    day = out["date"]
+    _not_in_future(day)
+    if "people_count" in out:
+        out["people_count"] = _people(out["people_count"])
+    resident = list(_resident_station(deputy, day))
+    if station is None:
+        if not resident:
+            raise Invalid({"deputy": _("The deputy was not resident at any station on that date.")})
+        station = Station.objects.get(pk=resident[0])
+    elif station.pk not in resident:
+        raise Invalid({"station": _("The deputy was not resident at this station on that date.")})
+    if "place" in out:
+        if not (out["place"] or "").strip():
+            raise Invalid({"place": _("Say where the visit took place.")})
+        out["place"] = out["place"].strip()
+    if "summary" in out:
+        out["summary"] = (out["summary"] or "").strip()
+    return station, out
+
+
+def _own_outreach_only(by, deputy) -> None:
+    if _is_deputy(by) and getattr(getattr(by, "deputy", None), "pk", None) != deputy.pk:
+        raise NotPermitted(_("A deputy records only their own outreach visits."))
 
 
 @transaction.atomic
@@ -146,30 +198,35 @@ def outreach_create(
 ) -> Outreach:
     """Record a deputy's visit to voters, counted for a station the deputy is resident at on that date (the
     first one when not given). A deputy records only their own visits."""
-    _not_in_future(date)
-    if people_count is None or people_count < 1:
-        raise Invalid({"people_count": _("At least one person.")})
-    if _is_deputy(by) and getattr(getattr(by, "deputy", None), "pk", None) != deputy.pk:
-        raise NotPermitted(_("A deputy records only their own outreach visits."))
-    resident = list(_resident_station(deputy, date))
-    if station is None:
-        if not resident:
-            raise Invalid({"deputy": _("The deputy was not resident at any station on that date.")})
-        station = Station.objects.get(pk=resident[0])
-    elif station.pk not in resident:
-        raise Invalid({"station": _("The deputy was not resident at this station on that date.")})
-    require(by, "outreach.write", station)
-    if not (place or "").strip():
-        raise Invalid({"place": _("Say where the visit took place.")})
-    return Outreach.objects.create(
-        deputy=deputy,
-        station=station,
-        date=date,
-        place=place.strip(),
-        people_count=people_count,
-        summary=(summary or "").strip(),
-        created_by=by,
+    _own_outreach_only(by, deputy)
+    station, fields = _clean_outreach(
+        deputy, station, {"date": date, "place": place, "people_count": people_count, "summary": summary}
     )
+    require(by, "outreach.write", station)
+    record = Outreach(deputy=deputy, station=station, created_by=by, **fields)
+    record._history_user = by
+    record.save()
+    return record
+
+
+def _clean_practical_matter(station: Station, fields: dict) -> dict:
+    out = dict(fields)
+    if "date" in out:
+        _not_in_future(out["date"])
+    if "beneficiaries" in out:
+        value = out["beneficiaries"]
+        if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise Invalid({"beneficiaries": _("The number of people cannot be negative.")})
+    if "title" in out:
+        if not (out["title"] or "").strip():
+            raise Invalid({"title": _("A title is required.")})
+        out["title"] = out["title"].strip()
+    source = out.get("source_opinion")
+    if source is not None and source.station_id != station.pk:
+        raise Invalid({"source_opinion": _("That opinion belongs to another station.")})
+    if "summary" in out:
+        out["summary"] = (out["summary"] or "").strip()
+    return out
 
 
 @transaction.atomic
@@ -186,22 +243,20 @@ def practical_matter_create(
     """Record a practical matter done for residents; its source opinion, if any, is one of the same
     station's opinions."""
     require(by, "practical_matter.write", station)
-    _not_in_future(date)
-    if beneficiaries is None or beneficiaries < 0:
-        raise Invalid({"beneficiaries": _("The number of people cannot be negative.")})
-    if not (title or "").strip():
-        raise Invalid({"title": _("A title is required.")})
-    if source_opinion is not None and source_opinion.station_id != station.pk:
-        raise Invalid({"source_opinion": _("That opinion belongs to another station.")})
-    return PracticalMatter.objects.create(
-        station=station,
-        date=date,
-        title=title.strip(),
-        beneficiaries=beneficiaries,
-        source_opinion=source_opinion,
-        summary=(summary or "").strip(),
-        created_by=by,
+    fields = _clean_practical_matter(
+        station,
+        {
+            "date": date,
+            "title": title,
+            "beneficiaries": beneficiaries,
+            "source_opinion": source_opinion,
+            "summary": summary,
+        },
     )
+    record = PracticalMatter(station=station, created_by=by, **fields)
+    record._history_user = by
+    record.save()
+    return record
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -325,6 +380,7 @@ WORKFLOW = Workflow(
         "close": Step((S.ANSWERED,), "opinion.close"),
         "reject": Step((S.RECEIVED, S.REGISTERED), "opinion.reject"),
         "reopen": Step((S.CLOSED, S.REJECTED), "opinion.reopen"),
+        "reassign": Step((S.ASSIGNED, S.IN_PROGRESS), "opinion.reassign"),
     },
     conflict_message=gettext_lazy("The action “%(action)s” is not allowed while the opinion is %(status)s."),
 )
@@ -357,6 +413,22 @@ def _event(opinion, *, by, action, from_status, note="", at=None):
     )
 
 
+def resolve_unit(value) -> ResponsibleUnit:
+    """A responsible unit given as a unit, its id or its exact name; active units only."""
+    if value in (None, ""):
+        raise Invalid({"unit": _("Choose the responsible unit.")})
+    if isinstance(value, ResponsibleUnit):
+        unit = value if value.is_active else None
+    else:
+        text = str(value).strip()
+        active = ResponsibleUnit.objects.filter(is_active=True)
+        unit = active.filter(pk=int(text)).first() if text.isdigit() else None
+        unit = unit or active.filter(name=text).first()
+    if unit is None:
+        raise Invalid({"unit": _("Unknown or inactive responsible unit.")})
+    return unit
+
+
 def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
     """Change ``opinion`` (locked) for ``action``; return the event note."""
     now = timezone.now()
@@ -366,17 +438,20 @@ def _apply(opinion: Opinion, action: str, *, by, params: dict) -> str:
         opinion.assign_due = due_after(today, "assign")
         return (params.get("note") or "").strip()
     if action == "assign":
-        unit = params.get("unit")
-        if unit in (None, ""):
-            raise Invalid({"unit": _("Choose the responsible unit.")})
-        if not isinstance(unit, ResponsibleUnit):
-            unit = ResponsibleUnit.objects.filter(pk=unit if str(unit).isdigit() else None, is_active=True).first()
-            if unit is None:
-                raise Invalid({"unit": _("Unknown or inactive responsible unit.")})
+        unit = resolve_unit(params.get("unit"))
         opinion.status, opinion.unit, opinion.assigned_at = S.ASSIGNED, unit, now
         opinion.answer_due = due_after(today, "answer")
         note = (params.get("note") or "").strip()
         return f"{unit.name}{'：' + note if note else ''}"
+    if action == "reassign":
+        reason = _required(params.get("reason"), "reason", _("Give the reason for reassigning it."))
+        unit = resolve_unit(params.get("unit"))
+        if unit.pk == opinion.unit_id:
+            raise Invalid({"unit": _("The opinion is already with this unit.")})
+        previous = opinion.unit.name if opinion.unit_id else ""
+        opinion.status, opinion.unit, opinion.assigned_at = S.ASSIGNED, unit, now
+        opinion.answer_due = due_after(today, "answer")
+        return f"{previous} → {unit.name}：{reason}"
     if action == "start":
         opinion.status = S.IN_PROGRESS
         return (params.get("note") or "").strip()
@@ -437,7 +512,7 @@ def opinion_transition(*, opinion: Opinion, action: str, by, **params) -> Opinio
         WORKFLOW.check(action, status=locked.status, status_label=locked.get_status_display(), user=by)
         from_status = locked.status
         note = _apply(locked, action, by=by, params=params)
-        locked.save()
+        _save(locked, by=by, reason=note[:100])
         _event(locked, by=by, action=action, from_status=from_status, note=note)
     return locked
 
@@ -509,27 +584,229 @@ def anonymise_old_records(*, older_than_days: int, today: datetime.date | None =
         raise Invalid({"older_than_days": _("At least one day.")})
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=older_than_days)
-    visits = (
-        VisitLog.objects.filter(date__lt=cutoff)
-        .exclude(visitor_name="", visitor_phone="")
-        .update(visitor_name="", visitor_phone="")
+    # Voided records too (all_objects), and every kept version of them (the trail keeps no personal data
+    # longer than the record does).
+    old_visits = VisitLog.all_objects.filter(date__lt=cutoff)
+    visits = old_visits.exclude(visitor_name="", visitor_phone="").update(visitor_name="", visitor_phone="")
+    VisitLog.history.filter(id__in=old_visits.values("pk")).exclude(visitor_name="", visitor_phone="").update(
+        visitor_name="", visitor_phone=""
     )
     cutoff_at = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    opinions = (
-        Opinion.objects.filter(status__in=[S.CLOSED, S.REJECTED], closed_at__lt=cutoff_at)
-        .exclude(citizen_name="", citizen_phone="", rating_key_hash="")
-        .update(citizen_name="", citizen_phone="", rating_key_hash="")
+    old_opinions = Opinion.all_objects.filter(status__in=[S.CLOSED, S.REJECTED], closed_at__lt=cutoff_at)
+    opinions = old_opinions.exclude(citizen_name="", citizen_phone="", rating_key_hash="").update(
+        citizen_name="", citizen_phone="", rating_key_hash=""
+    )
+    Opinion.history.filter(id__in=old_opinions.values("pk")).exclude(citizen_name="", citizen_phone="").update(
+        citizen_name="", citizen_phone=""
     )
     return {"visit_logs": visits, "opinions": opinions}
 
 
-@transaction.atomic
-def record_delete(*, by, record, kind: str) -> None:
-    """Delete a mistaken visit log, outreach record or practical matter: only those who may write it."""
+# ---------------------------------------------------------------------------------------------------------
+# Corrections: edit, void, restore, undo. Every one is a save kept by django-simple-history (who, when, why,
+# the values after it); a voided record stays in the table but leaves every list and figure (core.records).
+
+KIND_OF = {VisitLog: "visit_log", Outreach: "outreach", PracticalMatter: "practical_matter", Opinion: "opinion"}
+EDITABLE_FIELDS = {
+    "visit_log": (
+        "date",
+        "people_count",
+        "reception_day",
+        "deputies",
+        "visitor_name",
+        "visitor_phone",
+        "topics",
+        "summary",
+    ),
+    "outreach": ("date", "place", "people_count", "summary"),
+    "practical_matter": ("date", "title", "beneficiaries", "source_opinion", "summary"),
+    "opinion": ("channel", "content", "category"),
+}
+# An opinion is corrected or voided only before a unit has it; after that it is rejected or closed instead.
+OPINION_CORRECTABLE = (S.RECEIVED, S.REGISTERED)
+REASON_MAX = 200
+MASKED_FIELDS = {"visitor_name", "visitor_phone", "citizen_name", "citizen_phone"}
+
+
+def kind_of(record) -> str:
+    return KIND_OF[type(record)]
+
+
+def _reason(reason, *, required: bool = True) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise Invalid({"reason": _("Give the reason.")})
+    if len(reason) > REASON_MAX:
+        raise Invalid({"reason": _("At most %(n)d characters.") % {"n": REASON_MAX}})
+    return reason
+
+
+def _check_writer(by, record) -> None:
+    """The user may write this record: its kind's write permission at its station (404 outside the area,
+    403 for the role); a deputy only their own outreach; an opinion only until it is assigned."""
+    kind = kind_of(record)
     require(by, WRITE_PERMISSION[kind], record.station_id)
-    if kind == "outreach" and _is_deputy(by) and getattr(by, "deputy", None) != record.deputy:
-        raise NotPermitted(_("A deputy deletes only their own outreach visits."))
-    record.delete()
+    if kind == "outreach":
+        _own_outreach_only(by, record.deputy)
+    if kind == "opinion" and record.status not in OPINION_CORRECTABLE:
+        raise Conflict(
+            _("An opinion that a unit is handling cannot be corrected or voided; reject or close it instead."),
+            code="not_correctable",
+        )
+
+
+def _save(record, *, by, reason: str, update_fields=None) -> None:
+    record._history_user = by
+    record._change_reason = reason
+    record.save(update_fields=update_fields)
+
+
+def _opinion_event(record, *, by, action: str, note: str) -> None:
+    if isinstance(record, Opinion):
+        _event(record, by=by, action=action, from_status=record.status, note=note)
+
+
+def _unchanged_masked(record, field: str, value) -> bool:
+    """A masked value (张*, 138****5678) given for a personal field means "keep what is there"."""
+    if field not in MASKED_FIELDS or not isinstance(value, str) or "*" not in value:
+        return False
+    current = getattr(record, field)
+    masked = mask_phone(current) if field.endswith("phone") else mask_name(current)
+    return value.strip() in (masked, current)
+
+
+def changed_fields(record, changes: dict) -> dict:
+    """The changes that would change something: equal values and masked personal data are dropped."""
+    kind = kind_of(record)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS[kind]))
+    if unknown:
+        raise Invalid({name: [_("This field cannot be changed.")] for name in unknown})
+    out = {}
+    for name, value in changes.items():
+        if _unchanged_masked(record, name, value):
+            continue
+        if name == "deputies":
+            if {getattr(d, "pk", d) for d in value} != set(record.deputies.values_list("pk", flat=True)):
+                out[name] = value
+            continue
+        current = getattr(record, name)
+        if isinstance(value, str) and isinstance(current, str) and value.strip() == current:
+            continue
+        if value != current:
+            out[name] = value
+    return out
+
+
+def _clean_changes(record, changes: dict) -> dict:
+    kind = kind_of(record)
+    if kind == "visit_log":
+        return _clean_visit_log(record.station, changes)
+    if kind == "outreach":
+        _, cleaned = _clean_outreach(record.deputy, record.station, {"date": record.date, **changes})
+        return {k: v for k, v in cleaned.items() if k in changes}
+    if kind == "practical_matter":
+        return _clean_practical_matter(record.station, changes)
+    out = dict(changes)
+    if "channel" in out and out["channel"] not in Opinion.Channel.values:
+        raise Invalid({"channel": _("Unknown channel.")})
+    if "content" in out:
+        out["content"] = _clean_content(out["content"])
+    if "category" in out:
+        out["category"] = (out["category"] or "").strip()[:50]
+    return out
+
+
+@transaction.atomic
+def record_update(*, by, record, reason: str = "", **changes):
+    """Correct a visit log, outreach record, practical matter or (until it is assigned) an opinion: the same
+    rules as entering it, only the fields a person entered, a masked personal value keeps what is there. A
+    change that changes nothing saves nothing. Returns the record."""
+    _check_writer(by, record)
+    if record.is_voided:
+        raise Conflict(_("A voided record cannot be edited; restore it first."), code="voided")
+    changes = changed_fields(record, changes)
+    if not changes:
+        return record
+    cleaned = _clean_changes(record, changes)
+    deputies = cleaned.pop("deputies", None)
+    for name, value in cleaned.items():
+        setattr(record, name, value)
+    reason = _reason(reason, required=False)
+    if deputies is not None:
+        record.deputies.set(deputies)
+    _save(record, by=by, reason=reason)
+    _opinion_event(record, by=by, action=Action.CORRECT, note=reason)
+    return record
+
+
+@transaction.atomic
+def record_void(*, by, record, reason: str):
+    """Void a mistaken or duplicate record, with a reason: it leaves lists, figures, rollups and the
+    evaluation, and stays visible to county staff, who can restore it."""
+    _check_writer(by, record)
+    reason = _reason(reason)
+    if record.is_voided:
+        raise Conflict(_("This record is already voided."), code="voided")
+    record.voided_at, record.voided_by, record.void_reason = timezone.now(), by, reason
+    _save(record, by=by, reason=reason)
+    _opinion_event(record, by=by, action=Action.VOID, note=reason)
+    return record
+
+
+def can_restore(user, record) -> bool:
+    """County staff restore any voided record of their area; the user who voided it may undo it for
+    ``settings.UNDO_WINDOW_SECONDS``."""
+    if not record.is_voided:
+        return False
+    if has_permission(user, "record.restore"):
+        return True
+    window = datetime.timedelta(seconds=settings.UNDO_WINDOW_SECONDS)
+    return record.voided_by_id == getattr(user, "pk", None) and timezone.now() - record.voided_at <= window
+
+
+@transaction.atomic
+def record_restore(*, by, record, reason: str = ""):
+    """Bring a voided record back into every list and figure."""
+    require(by, "ledger.view", record.station_id)
+    if not record.is_voided:
+        raise Conflict(_("This record is not voided."), code="not_voided")
+    if not can_restore(by, record):
+        raise NotPermitted(_("Only county staff restore a voided record."))
+    reason = _reason(reason, required=False) or _("Restored")
+    record.voided_at, record.voided_by, record.void_reason = None, None, ""
+    _save(record, by=by, reason=reason)
+    _opinion_event(record, by=by, action=Action.RESTORE, note=reason)
+    return record
+
+
+@transaction.atomic
+def record_undo_edit(*, by, record):
+    """Undo the user's own last edit of ``record`` within ``settings.UNDO_WINDOW_SECONDS``: the fields a person
+    entered go back to the version before it."""
+    _check_writer(by, record)
+    versions = list(record.history.all()[:2])
+    window = datetime.timedelta(seconds=settings.UNDO_WINDOW_SECONDS)
+    latest = versions[0] if versions else None
+    if (
+        len(versions) < 2
+        or latest.history_type != "~"
+        or latest.history_user_id != getattr(by, "pk", None)
+        or timezone.now() - latest.history_date > window
+        or latest.voided_at != versions[1].voided_at
+    ):
+        raise Conflict(_("There is no recent edit of yours to undo."), code="nothing_to_undo")
+    previous = versions[1]
+    kind = kind_of(record)
+    for name in EDITABLE_FIELDS[kind]:
+        if name == "deputies":
+            record.deputies.set(previous.deputies.values_list("deputy", flat=True))
+            continue
+        field = record._meta.get_field(name)
+        setattr(record, field.attname, getattr(previous, field.attname))
+    note = _("Edit undone")
+    _save(record, by=by, reason=note)
+    _opinion_event(record, by=by, action=Action.CORRECT, note=note)
+    return record
 
 
 @transaction.atomic

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "simple_history",
     "core",
     "accounts",
     "notices",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -207,6 +209,8 @@ OPINION_DEADLINE_WORKING_DAYS = {
 OPINION_REMINDER_WORKING_DAYS_BEFORE = 2
 OPINION_RATING_ATTEMPTS_PER_HOUR = 5  # wrong proofs per opinion on the tracking page
 VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=730)
+# Corrections: the user who saved or voided a record may undo it for this long (county staff restore any time).
+UNDO_WINDOW_SECONDS = 15 * 60
 
 # Public forms' rate limits (core.ratelimit), per client address: {window: (count, seconds)}.
 RATE_LIMITS = {

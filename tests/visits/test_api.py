@@ -434,12 +434,16 @@ def test_anonymise_old_records_keeps_counts(county):
     assert old_closed.exists() and not old_closed.exclude(citizen_phone="").exists()
 
 
-def test_delete_a_mistaken_visit_log_only_within_the_scope(officer, login_api, demo_user):
+def test_void_a_mistaken_visit_log_only_within_the_scope_and_with_a_reason(officer, login_api, demo_user):
     own = officer.post(
         "/api/v1/visits/", {"station": "YL-001", "date": today().isoformat(), "people_count": 1}, format="json"
     ).json()["id"]
     other = VisitLog.objects.filter(station__code="YL-002").first().pk
-    assert officer.delete(f"/api/v1/visits/{other}/").status_code == 404
-    assert login_api(demo_user("deputy")).delete(f"/api/v1/visits/{own}/").status_code == 403
-    assert officer.delete(f"/api/v1/visits/{own}/").status_code == 204
+    assert officer.delete(f"/api/v1/visits/{other}/?reason=x").status_code == 404
+    assert login_api(demo_user("deputy")).delete(f"/api/v1/visits/{own}/?reason=x").status_code == 403
+    no_reason = officer.delete(f"/api/v1/visits/{own}/")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()
+    assert officer.delete(f"/api/v1/visits/{own}/", {"reason": "录重了"}, format="json").status_code == 204
     assert not VisitLog.objects.filter(pk=own).exists()
+    voided = VisitLog.all_objects.get(pk=own)
+    assert voided.void_reason == "录重了" and voided.voided_by.username == "officer"

@@ -17,7 +17,6 @@ from ..models import (
     OpinionEvent,
     Outreach,
     PracticalMatter,
-    ResponsibleUnit,
     VisitLog,
 )
 
@@ -229,12 +228,27 @@ class OpinionSubmittedSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a, a) for a in services.ACTIONS])
-    unit = serializers.PrimaryKeyRelatedField(queryset=ResponsibleUnit.objects.filter(is_active=True), required=False)
+    unit = serializers.CharField(
+        max_length=100, required=False, help_text="The responsible unit's id or its exact name (assign, reassign)."
+    )
     answer = serializers.CharField(max_length=ANSWER_MAX, required=False, allow_blank=True)
     satisfied = serializers.BooleanField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     resolved = serializers.BooleanField(required=False, default=False)
+
+
+class OpinionCorrectionSerializer(serializers.Serializer):
+    """What staff correct in an opinion until it is assigned: its content, channel and category."""
+
+    channel = serializers.ChoiceField(choices=Opinion.Channel.choices, required=False)
+    content = serializers.CharField(max_length=CONTENT_MAX, required=False)
+    category = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class UnmaskSerializer(serializers.Serializer):

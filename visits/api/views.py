@@ -1,23 +1,27 @@
 """API of the station ledger: visit logs, outreach, opinions (with their workflow), practical matters."""
 
+from dataclasses import asdict
+
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import Allowed, ScopedViewSetMixin
 
-from .. import selectors, services
-from ..models import Opinion
+from .. import selectors, services, trail
+from ..models import Opinion, Outreach, PracticalMatter, VisitLog
 from .filters import OpinionFilter, OutreachFilter, PracticalMatterFilter, VisitLogFilter
 from .serializers import (
+    OpinionCorrectionSerializer,
     OpinionCreateSerializer,
     OpinionDetailSerializer,
     OpinionSerializer,
     OpinionSubmittedSerializer,
     OutreachSerializer,
     PracticalMatterSerializer,
+    ReasonSerializer,
     TransitionSerializer,
     UnmaskSerializer,
     VisitLogSerializer,
@@ -25,39 +29,111 @@ from .serializers import (
 from .throttles import SUBMIT_THROTTLES
 
 
+class TrailStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    by = serializers.CharField()
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    reason = serializers.CharField()
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+def void_reason(request) -> str:
+    """The reason of a DELETE: in the JSON body ``{"reason": ...}`` or in the query string ``?reason=``."""
+    body = request.data if isinstance(request.data, dict) else {}
+    return str(body.get("reason") or request.query_params.get("reason") or "")
+
+
+class CorrectableMixin:
+    """PATCH corrects a record through ``services.record_update``; DELETE voids it with a reason (204);
+    ``restore`` brings a voided one back (county staff); ``history`` is its trail."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    fixed_fields = ("station", "deputy")  # who and where a record belongs to is not corrected, it is re-entered
+
+    model = None  # the correctable model
+
+    def get_queryset(self):
+        if self.action == "restore":
+            return self.model.all_objects.for_user(self.request.user)
+        return self.base_queryset()
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        changes = dict(serializer.validated_data)
+        for name in self.fixed_fields:
+            if name in changes and changes[name] == getattr(instance, name, None):
+                changes.pop(name)
+        reason = changes.pop("reason", "") if "reason" in changes else self.request.data.get("reason", "")
+        services.record_update(by=self.request.user, record=instance, reason=reason or "", **changes)
+
+    output_serializer_class = None  # what a PATCH answers with (default: the viewset's serializer)
+
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        fresh = self.base_queryset().get(pk=kwargs["pk"])
+        output = self.output_serializer_class or self.get_serializer_class()
+        return Response(output(fresh, context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, instance):
+        services.record_void(by=self.request.user, record=instance, reason=void_reason(self.request))
+
+    @extend_schema(request=ReasonSerializer, responses={200: None})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Bring a voided record back into every list and figure (county staff; the voider within minutes)."""
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = services.record_restore(by=request.user, record=self.get_object(), **serializer.validated_data)
+        output = self.output_serializer_class or self.get_serializer_class()
+        return Response(output(record, context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: TrailStepSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every version of the record: who, when, what, why, and each changed field before and after."""
+        steps = trail.record_trail(user=request.user, record=self.get_object())
+        return Response(
+            TrailStepSerializer([asdict(step) | {"action_label": step.action_label} for step in steps], many=True).data
+        )
+
+
 class _LedgerViewSet(
+    CorrectableMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """List, read, create and delete records of the stations in the user's scope."""
+    """List, read, create, correct (PATCH) and void (DELETE with a reason) records of the stations in the
+    user's scope."""
 
     ordering = "-id"
-    record_kind = ""  # the service's kind: its write permission is services.WRITE_PERMISSION[record_kind]
     create_service = None  # services.<kind>_create, called with the validated fields and ``by``
 
     def perform_create(self, serializer):
         # The serializer only validates; the service writes (and checks scope and role).
         serializer.instance = type(self).create_service(by=self.request.user, **serializer.validated_data)
 
-    def perform_destroy(self, instance):
-        services.record_delete(by=self.request.user, record=instance, kind=self.record_kind)
-
 
 class VisitLogViewSet(_LedgerViewSet):
     """Visit logs (接待记录). Filters: ``station``, ``date_from``, ``date_to``, ``year``, ``reception_day``."""
 
     # unmask: the record is looked up in the scope first (404), then the service checks personal_data.unmask
-    permission_classes = [Allowed("ledger.view", "visit_log.write", unmask="ledger.view")]
+    permission_classes = [
+        Allowed(
+            "ledger.view", "visit_log.write", unmask="ledger.view", history="record.trail.view", restore="ledger.view"
+        )
+    ]
     serializer_class = VisitLogSerializer
     filterset_class = VisitLogFilter
-    record_kind = "visit_log"
     create_service = services.visit_log_create
+    model = VisitLog
 
-    def get_queryset(self):
+    def base_queryset(self):
         return selectors.visit_log_list(user=self.request.user)
 
     @extend_schema(request=UnmaskSerializer, responses={200: OpenApiResponse(description="name and phone")})
@@ -72,34 +148,39 @@ class VisitLogViewSet(_LedgerViewSet):
 class OutreachViewSet(_LedgerViewSet):
     """Deputies' outreach visits (走访选民). Filters: ``station``, ``deputy``, ``date_from``, ``date_to``, ``year``."""
 
-    permission_classes = [Allowed("ledger.view", "outreach.write")]
+    permission_classes = [Allowed("ledger.view", "outreach.write", history="record.trail.view", restore="ledger.view")]
     serializer_class = OutreachSerializer
     filterset_class = OutreachFilter
-    record_kind = "outreach"
     create_service = services.outreach_create
+    model = Outreach
 
-    def get_queryset(self):
+    def base_queryset(self):
         return selectors.outreach_list(user=self.request.user)
 
 
 class PracticalMatterViewSet(_LedgerViewSet):
     """Practical matters done for residents (为群众办实事)."""
 
-    permission_classes = [Allowed("ledger.view", "practical_matter.write")]
+    permission_classes = [
+        Allowed("ledger.view", "practical_matter.write", history="record.trail.view", restore="ledger.view")
+    ]
     serializer_class = PracticalMatterSerializer
     filterset_class = PracticalMatterFilter
-    record_kind = "practical_matter"
     create_service = services.practical_matter_create
+    model = PracticalMatter
 
-    def get_queryset(self):
+    def base_queryset(self):
         return selectors.practical_matter_list(user=self.request.user)
 
 
 class OpinionViewSet(
+    CorrectableMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Opinions (群众意见) and their closed loop. Anyone may submit one (channel ``online``, rate-limited per
@@ -108,16 +189,30 @@ class OpinionViewSet(
     # create is open: a citizen submits online (rate-limited); staff are checked by opinion_create (opinion.create).
     # transition and unmask: the opinion is looked up in the scope first (404), then the service checks the
     # action's permission (opinion.register, ...) or personal_data.unmask (403).
-    permission_classes = [Allowed("ledger.view", None, transition="ledger.view", unmask="ledger.view")]
+    # PATCH (content, channel, category) and DELETE (void, with a reason) until the opinion is assigned.
+    permission_classes = [
+        Allowed(
+            "ledger.view",
+            None,
+            transition="ledger.view",
+            unmask="ledger.view",
+            partial_update="opinion.create",
+            destroy="opinion.create",
+            restore="ledger.view",
+            history="record.trail.view",
+        )
+    ]
     filterset_class = OpinionFilter
     ordering = "-id"
+    model = Opinion
+    output_serializer_class = OpinionSerializer
 
     def get_throttles(self):
         if self.action == "create" and not self.request.user.is_authenticated:
             return [throttle() for throttle in SUBMIT_THROTTLES]
         return super().get_throttles()
 
-    def get_queryset(self):
+    def base_queryset(self):
         if self.action == "retrieve":
             return selectors.opinion_detail(user=self.request.user)
         return selectors.opinion_list(user=self.request.user)
@@ -129,6 +224,8 @@ class OpinionViewSet(
             return OpinionDetailSerializer
         if self.action == "transition":
             return TransitionSerializer
+        if self.action in ("partial_update", "update"):
+            return OpinionCorrectionSerializer
         if self.action == "unmask":
             return UnmaskSerializer
         return OpinionSerializer

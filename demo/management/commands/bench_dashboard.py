@@ -32,7 +32,7 @@ def raw_figures(*, stations, year: int) -> dict:
     out = {}
     for source in rollups.SOURCES:
         model = apps.get_model(source.model)
-        qs = model._base_manager.filter(source.where, **{f"{source.station}__in": stations})
+        qs = model._default_manager.filter(source.where, **{f"{source.station}__in": stations})
         qs = qs.filter(**{source.date: year} if source.yearly else {f"{source.date}__year": year})
         out[source.figure] = qs.aggregate(v=source.value)["v"] or 0
     return out
