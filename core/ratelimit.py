@@ -4,25 +4,51 @@ of the client address (or of a phone/e-mail), so nothing about the client is sto
 
 The API's general throttles stay DRF's own; an endpoint that shares a page's limit uses ``RateLimitThrottle``
 so that a bot cannot switch channels to get more.
+
+The client address is ``REMOTE_ADDR`` unless the request came through trusted proxies
+(``settings.TRUSTED_PROXY_COUNT``: how many proxies in front of the portal append to ``X-Forwarded-For``); a
+forwarded-for header is otherwise ignored, so a client cannot pick a new address per request.
+
+When the cache cannot count (Redis down), the limiter fails *closed* for the writes it guards: the attempt is
+refused with ``unavailable`` set, and the caller says "try again in a minute" (pages stay readable: the page
+cache falls through to the database, see ``core.cache``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from .cache import strict
+
+logger = logging.getLogger("liaison.ratelimit")
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     retry_after: int | None = None  # seconds, when refused
+    unavailable: bool = False  # refused because the limiter could not count (cache down)
+
+
+UNAVAILABLE_RETRY_SECONDS = 60
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address: ``REMOTE_ADDR``, or with ``TRUSTED_PROXY_COUNT = n`` the n-th address from the
+    right of ``X-Forwarded-For`` (the one the outermost trusted proxy saw)."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
 
 
 def digest(value: str) -> str:
@@ -43,9 +69,14 @@ def hit(name: str, *, request=None, key: str = "") -> Decision:
     """Count one attempt against every window of ``RATE_LIMITS[name]`` for the client of ``request`` (and
     ``key``, e.g. a survey id or an address); refused once any window is exhausted."""
     ident = digest(f"{client_address(request) if request is not None else ''}|{key}")
-    refused = [
-        seconds
-        for window, (limit, seconds) in settings.RATE_LIMITS[name].items()
-        if _count(f"ratelimit:{name}:{window}:{ident}", seconds) > limit
-    ]
+    try:
+        with strict():
+            refused = [
+                seconds
+                for window, (limit, seconds) in settings.RATE_LIMITS[name].items()
+                if _count(f"ratelimit:{name}:{window}:{ident}", seconds) > limit
+            ]
+    except Exception:  # noqa: BLE001 - the cache is down: refuse what we cannot count
+        logger.warning("rate limit %s cannot count: refusing", name)
+        return Decision(allowed=False, retry_after=UNAVAILABLE_RETRY_SECONDS, unavailable=True)
     return Decision(allowed=not refused, retry_after=max(refused) if refused else None)

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import TokenView
 from activities.api.views import ActivityPlanViewSet, ActivityViewSet, DutyReportViewSet
 from core import health
 from deputies.api.views import DeputyViewSet
@@ -15,6 +15,7 @@ from reports.api.views import DashboardSummaryView, EvaluationViewSet
 from stations.api.views import AreaViewSet, DutyRotaViewSet, ReceptionDayViewSet, StationViewSet
 from suggestions.api.views import SuggestionViewSet
 from surveys.api.views import SurveyViewSet
+from visits.api.units import ResponsibleUnitViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
 
 router = DefaultRouter()
@@ -34,9 +35,10 @@ router.register("visits", VisitLogViewSet, basename="visit")
 router.register("outreach", OutreachViewSet, basename="outreach")
 router.register("opinions", OpinionViewSet, basename="opinion")
 router.register("practical-matters", PracticalMatterViewSet, basename="practical-matter")
+router.register("responsible-units", ResponsibleUnitViewSet, basename="responsible-unit")
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("dashboard/summary/", DashboardSummaryView.as_view(), name="dashboard-summary"),
     path("", include(router.urls)),
 ]

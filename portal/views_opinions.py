@@ -52,7 +52,8 @@ def opinion_new(request):
         decision = ratelimit.hit("opinion-submit", request=request)
         wait = decision.retry_after
         if not decision.allowed:
-            response = render(request, "portal/throttled.html", {"wait": int(wait or 60)}, status=429)
+            context = {"wait": int(wait or 60), "unavailable": decision.unavailable}
+            response = render(request, "portal/throttled.html", context, status=429)
             response["Retry-After"] = str(int(wait or 60))
             return response
         if form.is_valid():

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
+import datetime
 import sys
 import warnings
 from pathlib import Path
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "core",
     "accounts",
     "notices",
@@ -82,9 +84,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -142,7 +146,8 @@ STORAGES = {
 # Redis: broker and cache when configured; otherwise tasks run eagerly and the cache is in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Errors become misses and dropped writes (core/cache.py): a Redis outage never fails a request.
+    CACHES = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
@@ -160,7 +165,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"  # the
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated call then gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -209,6 +214,22 @@ OPINION_DEADLINE_WORKING_DAYS = {
 OPINION_REMINDER_WORKING_DAYS_BEFORE = 2
 OPINION_RATING_ATTEMPTS_PER_HOUR = 5  # wrong proofs per opinion on the tracking page
 VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=730)
+# Sign-in lockout (django-axes): 5 failures in 15 minutes for one username from one address lock that pair out
+# for 15 minutes, on the sign-in page, the admin and the API token endpoint. Attempts are kept in the database.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# API tokens expire (a client signs in again) and can be revoked with DELETE auth/token/.
+API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: the header is ignored and the
+# client is REMOTE_ADDR). Rate limits and lockouts count per client address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Corrections: the user who saved or voided a record may undo it for this long (county staff restore any time).
 UNDO_WINDOW_SECONDS = 15 * 60
 

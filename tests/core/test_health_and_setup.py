@@ -73,7 +73,9 @@ def test_demo_district_matches_the_seed():
 @pytest.mark.django_db
 def test_demo_accounts_can_log_in(client):
     for username in ("admin", "county", "street", "officer", "deputy"):
-        assert client.login(username=username, password="demo-pass-2026"), username
+        response = client.post("/accounts/login/", {"username": username, "password": "demo-pass-2026"})
+        assert response.status_code == 302 and client.session["_auth_user_id"], username
+        client.logout()
     assert User.objects.get(username="street").area.name == "橘子洲街道"
     assert StationStaff.objects.current().get(user__username="officer").station.code == "YL-001"
     assert Deputy.objects.get(user__username="deputy").memberships.filter(station__code="YL-001").exists()
