@@ -5,7 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import AREA_ROLES, STATION_ROLES, Role
 
-__all__ = ["AREA_ROLES", "STATION_ROLES", "Role", "User"]
+__all__ = ["AREA_ROLES", "STATION_ROLES", "Role", "User", "display_name"]
+
+
+def person_name(family: str, given: str) -> str:
+    """A name in the order its script writes it: Chinese family name first, without a space (伍婷婷); a Latin
+    name "Given Family" (Ada Lovelace)."""
+    family, given = (family or "").strip(), (given or "").strip()
+    if (family + given).isascii():
+        return f"{given} {family}".strip()
+    return f"{family}{given}"
+
+
+def display_name(person) -> str:
+    """How the portal prints a person: a user by their name (``person_name``), else their username; a deputy
+    (or anything with a ``name``) by that name; nobody as ""."""
+    if person is None:
+        return ""
+    if isinstance(person, User):
+        return person.display_name
+    return str(getattr(person, "name", "") or person)
 
 
 class User(AbstractUser):
@@ -36,6 +55,15 @@ class User(AbstractUser):
                 violation_error_message=_("County and street/township staff must be bound to an area."),
             ),
         ]
+
+    def get_full_name(self) -> str:
+        """The name in the order its script writes it (Django's default is always "first last")."""
+        return person_name(self.last_name, self.first_name)
+
+    @property
+    def display_name(self) -> str:
+        """The name to print wherever the portal shows this user: their full name, else their username."""
+        return self.get_full_name() or self.username
 
     @property
     def is_county_staff(self) -> bool:

@@ -6,7 +6,7 @@ from django.urls import path
 
 from reports import views as report_views
 
-from . import views, views_deputies, views_station
+from . import views, views_deputies, views_opinions, views_records, views_station, views_suggestions
 
 app_name = "desk"
 
@@ -26,13 +26,35 @@ urlpatterns = [
     path("surveys/<int:pk>/", views_deputies.survey_detail, name="survey-detail"),
     path("surveys/<int:pk>/qr.svg", views_deputies.survey_qr, name="survey-qr"),
     path("surveys/<int:pk>/ballot/", views_deputies.survey_ballot, name="survey-ballot"),
+    # deputies' suggestions (代表建议) and their supervision (督办)
+    path("suggestions/", views_suggestions.suggestion_list, name="suggestion-list"),
+    path("suggestions/new/", views_suggestions.suggestion_new, name="suggestion-new"),
+    path("suggestions/<int:pk>/", views_suggestions.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/edit/", views_suggestions.suggestion_edit, name="suggestion-edit"),
+    path("suggestions/<int:pk>/cosign/", views_suggestions.suggestion_cosign, name="suggestion-cosign"),
+    path("suggestions/<int:pk>/assign/", views_suggestions.suggestion_assign, name="suggestion-assign"),
+    path("suggestions/<int:pk>/extend/", views_suggestions.suggestion_extend, name="suggestion-extend"),
+    path("suggestions/<int:pk>/answer/", views_suggestions.suggestion_answer, name="suggestion-answer"),
+    path("suggestions/<int:pk>/assess/", views_suggestions.suggestion_assess, name="suggestion-assess"),
+    path("suggestions/<int:pk>/supervise/", views_suggestions.suggestion_supervise, name="suggestion-supervise"),
+    path("suggestions/<int:pk>/close/", views_suggestions.suggestion_close, name="suggestion-close"),
     # the officer's live preview of the year's evaluation sheet
     path("evaluation/", report_views.evaluation_preview, name="evaluation"),
-    # opinions and records by id
+    # the opinion work list of the user's scope, bulk assignment; opinions and records by id
+    path("opinions/", views_opinions.opinion_list, name="opinion-list"),
+    path("opinions/assign/", views_opinions.opinion_bulk_assign, name="opinion-bulk-assign"),
     path("opinions/<int:pk>/", views_station.opinion_detail, name="opinion"),
     path("opinions/<int:pk>/transition/", views_station.opinion_transition, name="transition"),
     path("opinions/<int:pk>/unmask/", views_station.opinion_unmask, name="opinion_unmask"),
     path("visits/<int:pk>/unmask/", views_station.visit_unmask, name="visit_unmask"),
+    # corrections: edit, void, restore, undo and the trail of each kind of record; the voided records of an area
+    path("records/voided/", views_records.voided_list, name="voided_records"),
+    *[
+        path(f"records/{kind}/<int:pk>/{action}/", view, {"kind": kind}, name=f"record_{action}")
+        for kind, actions in views_records.VIEWS.items()
+        for action, view in actions.items()
+    ],
+    path("opinions/<int:pk>/edit/", views_records.VIEWS["opinion"]["edit"], {"kind": "opinion"}, name="opinion_edit"),
     # one station's desk (last: <str:code> matches any word)
     path("<str:code>/", views_station.station_desk_for, name="station"),
     path("<str:code>/visits/", views_station.visit_panel, name="visits"),

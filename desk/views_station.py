@@ -30,13 +30,17 @@ from visits.forms import (
     OpinionForm,
     OutreachForm,
     PracticalMatterForm,
-    TransitionForm,
     VisitLogForm,
     apply_service,
 )
-from visits.models import ResponsibleUnit, VisitLog
+from visits.models import VisitLog
+
+from . import corrections
+from .forms_opinions import OpinionActionForm
+from .views_opinions import transition_confirmation
 
 RECENT = 10
+UNDOABLE_PANELS = ("visits", "outreach", "practical_matters")  # their confirmation offers "undo"
 QUEUE_SIZE = 60
 IMPORT_TTL = 30 * 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,7 +77,7 @@ def _panels(request, station, **bound) -> dict:
     """Everything the desk page shows; ``bound`` replaces a blank form by the one with the user's input."""
     today = timezone.localdate()
     day = selectors.reception_day_for_desk(station=station, today=today)
-    visit_initial = {"date": today, "people_count": 1}
+    visit_initial = {"date": today}  # the people count starts empty: what is typed is what is saved
     if day and day.date == today:
         visit_initial["reception_day"] = day.pk
         visit_initial["deputies"] = list(day.duty_deputies.values_list("pk", flat=True))
@@ -101,7 +105,7 @@ def _lists(request, station) -> dict:
     return {
         "recent_visits": selectors.visit_log_list(user=user).filter(station=station).order_by("-date", "-id")[:RECENT],
         "queue": queue,
-        "units": ResponsibleUnit.objects.filter(is_active=True),
+        "units": selectors.responsible_units(user=user),  # the unit picker's datalist
         "recent_outreach": selectors.outreach_list(user=user).filter(station=station).order_by("-date", "-id")[:RECENT],
         "recent_pms": selectors.practical_matter_list(user=user)
         .filter(station=station)
@@ -145,23 +149,33 @@ def _panel(request, code, name):
         except DomainError as exc:
             form.add_error(None, exc.message)
     if created is not None:
+        record = created.opinion if name == "opinions" else created
         if not is_htmx(request):
-            messages.success(request, _("Saved."))
+            if name in UNDOABLE_PANELS:  # "Saved: 2026-12-02, 3 people received" with its undo, on the next page
+                corrections.push(request, corrections.saved_notice(record))
+            else:
+                messages.success(request, _("Saved."))
             return redirect(f"{reverse('desk:station', args=[station.code])}#{name}")
         context = _panels(request, station)
         context["saved"] = created
+        if name in UNDOABLE_PANELS:
+            context["panel_notice"] = corrections.saved_notice(record, panel=name)
         if name == "opinions":
             context["rating_key"] = created.rating_key
             context["saved"] = created.opinion
         if name == "visits":
             # Keep the day, the reception day and the deputies for the next group of the same session.
             keep = {k: form.cleaned_data[k] for k in ("date", "reception_day", "deputies")}
-            keep["people_count"] = 1
             context["visit_form"] = VisitLogForm(station=station, initial=keep)
         return render(request, template, context)
     if not is_htmx(request):
         return _desk(request, station, status=400, **{form_name: form})
     return render(request, template, _panels(request, station, **{form_name: form}))
+
+
+def panel_response(request, station, name, **extra):
+    """One panel of the desk, fresh, with ``extra`` in its context (e.g. ``panel_notice`` after an undo)."""
+    return render(request, PANELS[name][3], {**_panels(request, station), **extra})
 
 
 @requires("desk.use")
@@ -198,6 +212,8 @@ def _opinion(request, pk):
 
 @requires("desk.use")
 def opinion_detail(request, pk):
+    """One opinion: its data, the actions the user may take now (assign and reassign with the unit picker and a
+    confirmation naming the unit) and the timeline of every step."""
     opinion = _opinion(request, pk)
     opinion.actions = services.allowed_actions(opinion=opinion, user=request.user)
     return render(
@@ -206,7 +222,7 @@ def opinion_detail(request, pk):
         {
             "opinion": opinion,
             "station": opinion.station,
-            "units": ResponsibleUnit.objects.filter(is_active=True),
+            "units": selectors.responsible_units(user=request.user),
             "can_unmask": can_unmask(request.user),
         },
     )
@@ -215,11 +231,27 @@ def opinion_detail(request, pk):
 @requires("desk.use")
 @require_POST
 def opinion_transition(request, pk):
+    """One step of an opinion's workflow from the desk. An assignment or a reassignment is saved only once
+    confirmed: the page's script names the unit and asks first (and sends ``confirmed``); without it, a plain
+    post gets a confirmation page and an htmx request the row with a message."""
     opinion = _opinion(request, pk)
-    form = TransitionForm(request.POST)
+    form = OpinionActionForm(request.POST)
     message, status = "", 400
-    if form.is_valid():
-        try:
+    try:
+        if form.is_valid() and form.needs_confirmation:
+            # Say now what the workflow would say (409, 403), then name the unit and ask.
+            services.WORKFLOW.check(
+                form.cleaned_data["action"],
+                status=opinion.status,
+                status_label=opinion.get_status_display(),
+                user=request.user,
+            )
+            unit = apply_service(form, lambda: services.resolve_unit(form.cleaned_data.get("unit")))
+            if unit is not None and not is_htmx(request):
+                return transition_confirmation(request, opinion=opinion, form=form, unit=unit)
+            if unit is not None:
+                message = _("Confirm the responsible unit first: %(unit)s") % {"unit": unit.name}
+        elif form.is_valid():
             result = apply_service(
                 form,
                 lambda: services.opinion_transition(
@@ -228,11 +260,11 @@ def opinion_transition(request, pk):
             )
             if result is not None:
                 status = 200
-        except DomainError as exc:
-            message, status = exc.message, exc.status_code
-            allowed = exc.extra.get("allowed_actions")
-            if allowed is not None:
-                message = f"{message} " + _("Allowed now: %(a)s") % {"a": ", ".join(allowed) or "—"}
+    except DomainError as exc:
+        message, status = exc.message, exc.status_code
+        allowed = exc.extra.get("allowed_actions")
+        if allowed is not None:
+            message = f"{message} " + _("Allowed now: %(a)s") % {"a": ", ".join(allowed) or "—"}
     ok = status == 200
     if not ok and not message:
         message = "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
@@ -241,7 +273,7 @@ def opinion_transition(request, pk):
         return redirect("desk:opinion", pk=opinion.pk)
     fresh = _opinion(request, pk)
     fresh.actions = services.allowed_actions(opinion=fresh, user=request.user)
-    context = {"opinion": fresh, "message": message, "ok": ok, "units": ResponsibleUnit.objects.filter(is_active=True)}
+    context = {"opinion": fresh, "message": message, "ok": ok}
     # htmx swaps non-2xx responses only when told; errors come back as 200 with the message in the row.
     response = render(request, "desk/station/opinion_row.html", context)
     response["X-Transition-Status"] = str(status)
@@ -316,32 +348,21 @@ def ledger_template(request, code):
 @requires("ledger.import")
 @require_POST
 def ledger_import(request, code):
-    """Step 1 (a file): validate everything and show the preview with every error. Step 2 (a token): save
-    the previewed file, all rows or none."""
+    """Step 1 (a file): check every row of every sheet (the saves themselves run and are rolled back) and show
+    the preview: per sheet the rows new, changed, unchanged and in error, every error and every change. Step 2
+    (the preview's token): save that same file, all rows or none, and show what was saved."""
     station = access_station_by_code(request.user, code)
     token = request.POST.get("token", "")
-    cache_key = f"ledger-import:{request.user.pk}:{station.pk}:{token}"
     if token:
-        data = cache.get(cache_key)
-        if data is None:
+        key = f"ledger-import:{request.user.pk}:{station.pk}:{token}"
+        data = cache.get(key)
+        if data is None or not cache.add(f"{key}:taken", 1, IMPORT_TTL):  # a second click saves nothing twice
             messages.error(request, _("The preview has expired; upload the file again."))
             return redirect("desk:ledger", code=station.code)
-        parsed = ledger.parse_ledger(data=data, station=station)
-        if parsed.ok:
-            try:
-                counts = ledger.save_ledger(by=request.user, station=station, parsed=parsed)
-            except DomainError as exc:
-                message = "; ".join(exc.messages())
-                return render(
-                    request,
-                    "desk/station/ledger_preview.html",
-                    {"station": station, "parsed": parsed, "save_error": message},
-                    status=400,
-                )
-            cache.delete(cache_key)
-            messages.success(request, _("Saved %(n)d records from the ledger.") % {"n": sum(counts.values())})
-            return redirect("desk:ledger", code=station.code)
-        return render(request, "desk/station/ledger_preview.html", {"station": station, "parsed": parsed}, status=400)
+        result = ledger.import_ledger(by=request.user, station=station, data=data, dry_run=False)
+        cache.delete(key)
+        context = {"station": station, "result": result}
+        return render(request, "desk/station/ledger_preview.html", context, status=200 if result.saved else 400)
     form = LedgerImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
@@ -350,12 +371,15 @@ def ledger_import(request, code):
             {"station": station, "import_form": form, "range_form": LedgerRangeForm()},
             status=400,
         )
-    data = form.cleaned_data["file"].read()
-    parsed = ledger.parse_ledger(data=data, station=station)
-    context = {"station": station, "parsed": parsed}
-    if parsed.ok:
+    upload = form.cleaned_data["file"]
+    if upload.size > ledger.MAX_FILE_BYTES:
+        data, result = b"", ledger.too_big()
+    else:
+        data = upload.read()
+        result = ledger.import_ledger(by=request.user, station=station, data=data, dry_run=True)
+    context = {"station": station, "result": result}
+    if result.ok and result.to_save:
         token = secrets.token_urlsafe(16)
         cache.set(f"ledger-import:{request.user.pk}:{station.pk}:{token}", data, IMPORT_TTL)
         context["token"] = token
-        context["samples"] = {key: rows[:5] for key, rows in parsed.rows.items()}
-    return render(request, "desk/station/ledger_preview.html", context, status=200 if parsed.ok else 400)
+    return render(request, "desk/station/ledger_preview.html", context, status=200 if result.ok else 400)

@@ -15,6 +15,7 @@ from reports.api.views import DashboardSummaryView, EvaluationViewSet
 from stations.api.views import AreaViewSet, DutyRotaViewSet, ReceptionDayViewSet, StationViewSet
 from suggestions.api.views import SuggestionViewSet
 from surveys.api.views import SurveyViewSet
+from visits.api.ledger import LedgerExportView, LedgerImportView
 from visits.api.units import ResponsibleUnitViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
 
@@ -40,6 +41,9 @@ router.register("responsible-units", ResponsibleUnitViewSet, basename="responsib
 api_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("dashboard/summary/", DashboardSummaryView.as_view(), name="dashboard-summary"),
+    # the station's ledger (visits) under stations/{code}/: before the router, so these win
+    path("stations/<str:code>/ledger.xlsx", LedgerExportView.as_view(), name="station-ledger-export"),
+    path("stations/<str:code>/ledger/", LedgerImportView.as_view(), name="station-ledger-import"),
     path("", include(router.urls)),
 ]
 

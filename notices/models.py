@@ -96,7 +96,16 @@ class Notice(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.key} → {self.recipient} ({self.channel})"
+        # the kind and channel in the reader's language; key and recipient are references (reception-day:12)
+        return f"{self.kind_label} {self.key} → {self.recipient} ({self.get_channel_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language: a reception kind's label, else the notice's own title."""
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.title or self.kind
 
 
 class SubscriberQuerySet(ScopedQuerySet):

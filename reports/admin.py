@@ -86,6 +86,13 @@ class ItemScoreAdmin(ScopedAdmin):
     list_display = ["evaluation", "item", "score", "computed_score", "override_score"]
     list_filter = ["item__code"]
     list_select_related = ["evaluation__station", "evaluation__scheme", "item"]
+    exclude = ["evidence"]  # stored as messages: shown rendered in the reader's language
+    readonly_fields = ["evidence_in_words"]
+
+    @admin.display(description=_("evidence"))
+    def evidence_in_words(self, obj):
+        evidence = obj.evidence_text
+        return "；".join(p for p in [evidence["summary"], *evidence["counted"], *evidence["missing"]] if p)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -95,8 +102,12 @@ class ItemScoreAdmin(ScopedAdmin):
 
 @admin.register(EvaluationAudit)
 class EvaluationAuditAdmin(CountyOnlyAdmin):
-    list_display = ["at", "scheme", "station", "item_code", "action", "actor"]
-    list_filter = ["action", "scheme"]
+    list_display = ["at", "scheme", "station", "item_code", "action_label", "actor"]
+    list_filter = ["scheme"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return obj.get_action_display()
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -6,10 +6,10 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import pdf
+from core.excel import Workbook
 
 from .duty_records import DutyRecord, DutyRecordDetails
 

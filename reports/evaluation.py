@@ -15,10 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import Conflict, Invalid
 from stations.models import Station
 
+from .evidence import message
 from .models import EvaluationAudit, EvaluationItem, EvaluationScheme, ItemScore, StationEvaluation
 from .rules import RULES, YearData
 
@@ -32,10 +34,15 @@ def round_half(value: Decimal) -> Decimal:
 
 
 def grade_for(total: Decimal) -> str:
+    """The grade's machine value (``StationEvaluation.Grade``); ``grade_label`` is what people read."""
     for threshold, grade in GRADES:
         if total >= threshold:
             return grade
     return "fail"
+
+
+def grade_label(grade: str) -> str:
+    return str(StationEvaluation.Grade(grade).label)
 
 
 def scheme_for_year(year) -> EvaluationScheme:
@@ -89,7 +96,11 @@ def score_sheet(*, scheme: EvaluationScheme, stations, today: datetime.date | No
                         "item": item,
                         "fraction": None,
                         "computed_score": None,
-                        "evidence": {"summary": _("scored by county staff"), "counted": [], "missing": []},
+                        "evidence": {
+                            "summary": message(gettext_noop("scored by county staff")),
+                            "counted": [],
+                            "missing": [],
+                        },
                     }
                 )
         sheets[station.pk] = rows

@@ -13,6 +13,7 @@ from core.errors import DomainError, Invalid, OutOfScope
 from stations.models import Station
 
 from . import evaluation, selectors
+from .evidence import rendered
 from .models import ItemScore, StationEvaluation
 
 # The 2-3-4-5 requirements, each read off the sheet item that measures it (E2 is scored by hand).
@@ -161,6 +162,7 @@ def preview(*, user, params) -> dict:
         )
         row["staff_scored"] = bool(staff and staff.override_score is not None)
         row["gap"] = row["item"].max_score - row["score"]
+        row["evidence"] = rendered(row["evidence"])
         total += row["score"]
     return {
         "station": station,
@@ -169,5 +171,6 @@ def preview(*, user, params) -> dict:
         "rows": rows,
         "total": total,
         "grade": evaluation.grade_for(total),
+        "grade_label": evaluation.grade_label(evaluation.grade_for(total)),
         "stations": Station.objects.for_user(user).order_by("code"),
     }

@@ -7,10 +7,15 @@ import io
 
 from django.db.models import Sum
 from django.http import HttpResponse
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from core.excel import Workbook
+from stations.levels import Level
+from suggestions.models import SuggestionCategory
 
 from .models import ItemScore, StationEvaluation, StationMonth
 
@@ -27,6 +32,12 @@ def _header(sheet, titles):
     sheet.append(cells)
 
 
+def _joined(parts) -> str:
+    """Evidence lines in one cell, with the reader's punctuation."""
+    separator = "；" if (get_language() or "").startswith("zh") else "; "
+    return separator.join(p for p in parts if p)
+
+
 def _response(workbook: Workbook, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -36,6 +47,8 @@ def _response(workbook: Workbook, filename: str) -> HttpResponse:
 
 
 def _evaluation_rows(sheet, evaluations):
+    """One row per item of every sheet, in the reader's language: grades, kinds and evidence are labels, never
+    machine keys (those stay in the API)."""
     _header(
         sheet,
         [
@@ -44,8 +57,8 @@ def _evaluation_rows(sheet, evaluations):
             _("Station"),
             _("Total"),
             _("Grade"),
+            _("Item code"),
             _("Item"),
-            _("Name"),
             _("Score"),
             _("Maximum"),
             _("Kind"),
@@ -60,21 +73,21 @@ def _evaluation_rows(sheet, evaluations):
         .order_by("evaluation__rank", "item__order")
     )
     for s in scores.iterator(chunk_size=2000):
-        e = s.evaluation
+        e, evidence = s.evaluation, s.evidence_text
         sheet.append(
             [
                 e.rank,
                 e.station.code,
                 e.station.name,
                 float(e.total),
-                e.grade,
+                e.get_grade_display(),
                 s.item.code,
-                s.item.name,
+                s.item.label,
                 float(s.score),
                 float(s.item.max_score),
-                s.item.kind,
-                s.evidence.get("summary", ""),
-                "; ".join(s.evidence.get("missing", [])),
+                s.item.get_kind_display(),
+                evidence["summary"],
+                _joined(evidence["missing"]),
                 s.override_reason,
             ]
         )
@@ -89,17 +102,25 @@ def dashboard_workbook(*, context: dict) -> HttpResponse:
     sheet.append([_("Year"), filters.year])
     sheet.append([_("Stations"), summary["stations"]])
     for level, n in summary["deputies_by_level"].items():
-        sheet.append([_("Deputies: %(level)s") % {"level": level}, n])
+        sheet.append([_("Deputies: %(level)s") % {"level": Level(level).label}, n])
     for kpi in context["kpis"]:
         sheet.append([str(kpi["label"]), kpi["value"]])
     for category, n in summary["suggestions_by_category"].items():
-        sheet.append([_("Suggestions: %(category)s") % {"category": category}, n])
+        sheet.append([_("Suggestions: %(category)s") % {"category": SuggestionCategory(category).label}, n])
     sheet.append([_("Satisfaction rate (%)"), summary["satisfaction_rate"]])
 
     stations = context["stations_qs"]
     table = wb.create_sheet(_("Stations"))
     figures = list(StationMonth.FIGURES)
-    _header(table, [_("Station code"), _("Station"), _("Street/township"), *figures])
+    _header(
+        table,
+        [
+            _("Station code"),
+            _("Station"),
+            _("Street/township"),
+            *[capfirst(StationMonth._meta.get_field(f).verbose_name) for f in figures],
+        ],
+    )
     rows = (
         StationMonth.objects.filter(
             station__in=stations,
@@ -137,17 +158,13 @@ def evaluation_pdf(*, sheet: StationEvaluation) -> HttpResponse:
     from core import pdf
 
     scores = sheet.scores.select_related("item__category").order_by("item__order")
-    rows = [
-        [
-            s.item.code,
-            s.item.name,
-            f"{s.score} / {s.item.max_score}",
-            "；".join([s.evidence.get("summary", ""), *s.evidence.get("missing", []), s.override_reason]).strip("；"),
-        ]
-        for s in scores
-    ]
+    rows = []
+    for s in scores:
+        evidence = s.evidence_text
+        parts = [evidence["summary"], *evidence["missing"], s.override_reason]
+        rows.append([s.item.code, s.item.label, f"{s.score} / {s.item.max_score}", _joined(parts)])
     data = pdf.render(
-        title=f"{sheet.scheme.year}年度代表联络站评估",
+        title=_("Evaluation of the deputy liaison stations %(year)s") % {"year": sheet.scheme.year},
         subtitle=sheet.station.name,
         blocks=[
             pdf.KeyValues(
@@ -160,7 +177,7 @@ def evaluation_pdf(*, sheet: StationEvaluation) -> HttpResponse:
                 ]
             ),
             pdf.Heading(_("Items and evidence")),
-            pdf.Table([_("Item"), _("Name"), _("Score"), _("Evidence")], rows, widths=[34, 120, 50, 280]),
+            pdf.Table([_("Item code"), _("Item"), _("Score"), _("Evidence")], rows, widths=[34, 120, 50, 280]),
         ],
         footer=sheet.scheme.title,
     )
@@ -203,14 +220,14 @@ def annual_report_pdf(*, context: dict) -> HttpResponse:
         [e.rank, e.station.name, e.total, e.get_grade_display(), "★" if e.awarded else ""] for e in context["ranking"]
     ]
     data = pdf.render(
-        title=f"{filters.year}年度代表联络站工作报告",
+        title=_("Work report of the deputy liaison stations %(year)s") % {"year": filters.year},
         subtitle=_("Deputy liaison stations: annual figures"),
         blocks=[
             pdf.KeyValues(figures, widths=(300, 170)),
             pdf.Heading(_("By area")),
             pdf.Table(
                 [
-                    _("Name"),
+                    _("Station") if context["by_station"] else _("Street/township"),
                     _("Received"),
                     _("Visited"),
                     _("Opinions"),

@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
+
+from .evidence import rendered
 
 
 class StationMonth(models.Model):
@@ -98,6 +101,12 @@ class EvaluationScheme(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+def _in_reader_language(obj) -> str:
+    """A scheme row's name in the reader's language: the English name for English readers, else the Chinese."""
+    english = (get_language() or "").startswith("en")
+    return obj.name_en if english and obj.name_en else obj.name
+
+
 class EvaluationCategory(models.Model):
     scheme = models.ForeignKey(
         EvaluationScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="categories"
@@ -115,6 +124,10 @@ class EvaluationCategory(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return _in_reader_language(self)
 
 
 class EvaluationItem(models.Model):
@@ -154,6 +167,11 @@ class EvaluationItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The item's name in the reader's language."""
+        return _in_reader_language(self)
 
 
 class StationEvaluation(models.Model):
@@ -234,6 +252,11 @@ class ItemScore(models.Model):
     def __str__(self):
         return f"{self.item.code}: {self.score}"
 
+    @property
+    def evidence_text(self) -> dict:
+        """The evidence as strings in the reader's language (it is stored as messages: ``reports.evidence``)."""
+        return rendered(self.evidence)
+
 
 class EvaluationAudit(models.Model):
     """Who changed what on the evaluation: overrides, manual scores, publication, unfreezing, recomputation.
@@ -241,6 +264,16 @@ class EvaluationAudit(models.Model):
     are seen by administrators only through ``for_user``."""
 
     scope_lookup = "station"
+
+    # What ``action`` holds (services write these keys; people read the labels).
+    ACTIONS = {
+        "compute": _("recomputed"),
+        "override": _("score overridden"),
+        "manual_score": _("manual item scored"),
+        "publish": _("published"),
+        "unfreeze": _("unfrozen"),
+        "copy": _("copied from another year"),
+    }
 
     scheme = models.ForeignKey(
         EvaluationScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="audit"
@@ -265,3 +298,6 @@ class EvaluationAudit(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def get_action_display(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))

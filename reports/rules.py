@@ -3,6 +3,10 @@
 Each rule gets the year's data (``YearData``: bulk-loaded once for every station, so computing the whole county
 costs a fixed number of queries), the station and the item's parameters, and returns a ``RuleResult``: the
 fraction of the maximum earned (0..1) and its evidence — what was counted, and for a shortfall what is missing.
+
+Evidence is written as messages (``reports.evidence.message``: a msgid marked with ``gettext_noop`` and its
+parameters), stored as they are and rendered in the reader's language wherever they are shown; plain strings
+are data (dates, titles, names, tracking codes).
 """
 
 from __future__ import annotations
@@ -17,19 +21,24 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from .evidence import choice, message
 from .rollups import notice_deadline
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LEVELS = ("national", "provincial", "city", "county", "township")
 
 
+Entry = str | dict  # data, or a message / choice of ``reports.evidence``
+
+
 @dataclass
 class RuleResult:
     fraction: float
-    counted: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    summary: str = ""
+    counted: list[Entry] = field(default_factory=list)
+    missing: list[Entry] = field(default_factory=list)
+    summary: Entry = ""
 
     def __post_init__(self):
         self.fraction = max(0.0, min(1.0, float(self.fraction)))
@@ -60,6 +69,10 @@ def dates(values) -> str:
 
 def month_label(month: datetime.date) -> str:
     return f"{month:%Y-%m}"
+
+
+def names(values: list[str], limit: int = 20) -> str:
+    return "、".join(values[:limit]) + ("…" if len(values) > limit else "")
 
 
 class YearData:
@@ -330,6 +343,13 @@ class YearData:
 
 # ---- A: premises -------------------------------------------------------------------------------------------------
 
+PREMISES = {
+    "address": gettext_noop("address"),
+    "opening hours": gettext_noop("opening hours"),
+    "location": gettext_noop("location on the map"),
+    "layout picture": gettext_noop("layout picture"),
+}
+
 
 @rule("premises_complete")
 def premises_complete(data: YearData, station, params) -> RuleResult:
@@ -348,7 +368,12 @@ def premises_complete(data: YearData, station, params) -> RuleResult:
         fraction = 0.5
     else:
         fraction = 0.0
-    return RuleResult(fraction, counted, [f"no {m}" for m in missing], f"{len(counted)}/4 set")
+    return RuleResult(
+        fraction,
+        [message(PREMISES[name]) for name in counted],
+        [message(gettext_noop("no %(what)s"), what=message(PREMISES[name])) for name in missing],
+        message(gettext_noop("%(n)s/4 set"), n=len(counted)),
+    )
 
 
 @rule("deputies_publicised")
@@ -360,8 +385,8 @@ def deputies_publicised(data: YearData, station, params) -> RuleResult:
     return RuleResult(
         ratio(len(ok), len(residents), empty=0.0),
         [d["name"] for d in ok],
-        [f"no photo or public contact: {'、'.join(lacking[:20])}{'…' if len(lacking) > 20 else ''}"] if lacking else [],
-        f"{len(ok)}/{len(residents)} resident deputies publicised",
+        [message(gettext_noop("no photo or public contact: %(names)s"), names=names(lacking))] if lacking else [],
+        message(gettext_noop("%(n)s/%(total)s resident deputies publicised"), n=len(ok), total=len(residents)),
     )
 
 
@@ -374,7 +399,11 @@ def work_system_document(data: YearData, station, params) -> RuleResult:
     if docs:
         latest = max(docs, key=lambda d: d["version"])
         return RuleResult(1, [f"{latest['title']} v{latest['version']} ({latest['effective_date']:%Y-%m-%d})"])
-    return RuleResult(0, missing=["no work-system document attached"], summary="0 documents")
+    return RuleResult(
+        0,
+        missing=[message(gettext_noop("no work-system document attached"))],
+        summary=message(gettext_noop("no documents")),
+    )
 
 
 def _deadline(year: int, month_day: str) -> datetime.date:
@@ -389,13 +418,16 @@ def activity_plan_published(data: YearData, station, params) -> RuleResult:
     plan = data.plans.get(station.pk)
     published = plan and plan["published_at"] and timezone.localtime(plan["published_at"]).date()
     if not published:
-        return RuleResult(0, missing=[f"no yearly activity plan published for {data.year}"])
-    label = f"plan published {published:%Y-%m-%d}"
+        return RuleResult(
+            0, missing=[message(gettext_noop("no yearly activity plan published for %(year)s"), year=data.year)]
+        )
+    label = message(gettext_noop("plan published %(date)s"), date=f"{published:%Y-%m-%d}")
     if published <= full_by:
         return RuleResult(1, [label])
+    late = gettext_noop("published after %(date)s")
     if published <= half_by:
-        return RuleResult(0.5, [label], [f"published after {full_by:%Y-%m-%d}"])
-    return RuleResult(0, [label], [f"published after {half_by:%Y-%m-%d}"])
+        return RuleResult(0.5, [label], [message(late, date=f"{full_by:%Y-%m-%d}")])
+    return RuleResult(0, [label], [message(late, date=f"{half_by:%Y-%m-%d}")])
 
 
 @rule("ledger_months")
@@ -406,8 +438,15 @@ def ledger_months(data: YearData, station, params) -> RuleResult:
     return RuleResult(
         ratio(len(data.months) - len(missing), len(data.months), empty=0.0),
         [month_label(m) for m in data.months if m in have],
-        [f"no visit log or outreach record in {'、'.join(month_label(m) for m in missing)}"] if missing else [],
-        f"{len(data.months) - len(missing)}/{len(data.months)} months",
+        [
+            message(
+                gettext_noop("no visit log or outreach record in %(months)s"),
+                months="、".join(month_label(m) for m in missing),
+            )
+        ]
+        if missing
+        else [],
+        message(gettext_noop("%(n)s/%(total)s months"), n=len(data.months) - len(missing), total=len(data.months)),
     )
 
 
@@ -419,7 +458,7 @@ def two_fixed_staff(data: YearData, station, params) -> RuleResult:
     """1 if a head and an officer were in post all year; pro rata by days with both filled."""
     total_days = (data.end - data.start).days + 1
     if total_days <= 0:
-        return RuleResult(0, missing=["the year has not started"])
+        return RuleResult(0, missing=[message(gettext_noop("the year has not started"))])
     filled = {"head": set(), "officer": set()}
     for role, since, until in data.staff_posts.get(station.pk, []):
         first = max(since, data.start)
@@ -427,9 +466,15 @@ def two_fixed_staff(data: YearData, station, params) -> RuleResult:
         filled[role].update(range(first.toordinal(), last.toordinal() + 1))
     both = filled["head"] & filled["officer"]
     missing = [
-        f"no {role} for {total_days - len(days)} days" for role, days in filled.items() if len(days) < total_days
+        message(gettext_noop("no %(role)s for %(n)s days"), role=choice("staff_role", role), n=total_days - len(days))
+        for role, days in filled.items()
+        if len(days) < total_days
     ]
-    return RuleResult(len(both) / total_days, [f"both in post {len(both)}/{total_days} days"], missing)
+    return RuleResult(
+        len(both) / total_days,
+        [message(gettext_noop("both in post %(n)s/%(total)s days"), n=len(both), total=total_days)],
+        missing,
+    )
 
 
 @rule("levels_resident")
@@ -441,9 +486,9 @@ def levels_resident(data: YearData, station, params) -> RuleResult:
     missing = [lvl for lvl in LEVELS if lvl in present and lvl not in resident]
     return RuleResult(
         ratio(len(covered), len(present), empty=0.0),
-        covered,
-        [f"no resident deputy of level {lvl}" for lvl in missing],
-        f"{len(covered)}/{len(present)} levels",
+        [choice("level", lvl) for lvl in covered],
+        [message(gettext_noop("no resident deputy of level %(level)s"), level=choice("level", lvl)) for lvl in missing],
+        message(gettext_noop("%(n)s/%(total)s levels"), n=len(covered), total=len(present)),
     )
 
 
@@ -458,11 +503,13 @@ def deputy_participation(data: YearData, station, params) -> RuleResult:
             (station.pk, deputy_id), 0
         )
         (active if times >= min_times else idle).append(deputy_id)
-    names = [data.deputies.get(d, {}).get("name", str(d)) for d in idle]
+    idle_names = [data.deputies.get(d, {}).get("name", str(d)) for d in idle]
     return RuleResult(
         ratio(len(active), len(residents), empty=0.0),
-        [f"{len(active)} deputies took part ≥{min_times} times"],
-        [f"fewer than {min_times} times: {'、'.join(names[:20])}{'…' if len(names) > 20 else ''}"] if idle else [],
+        [message(gettext_noop("%(n)s deputies took part ≥%(times)s times"), n=len(active), times=min_times)],
+        [message(gettext_noop("fewer than %(times)s times: %(names)s"), times=min_times, names=names(idle_names))]
+        if idle
+        else [],
         f"{len(active)}/{len(residents)}",
     )
 
@@ -473,7 +520,7 @@ def training_held(data: YearData, station, params) -> RuleResult:
     found = [a for a in data.activities.get(station.pk, []) if a["kind"] in ("training", "study_exchange")]
     if found:
         return RuleResult(1, [f"{a['date']:%Y-%m-%d} {a['title']}" for a in found])
-    return RuleResult(0, missing=["no training or study activity"])
+    return RuleResult(0, missing=[message(gettext_noop("no training or study activity"))])
 
 
 # ---- D: activities -----------------------------------------------------------------------------------------------
@@ -498,13 +545,16 @@ def reception_held_with_log(data: YearData, station, params) -> RuleResult:
             no_log.append(day["date"])
     missing = []
     if no_log:
-        missing.append(f"no visit log for the reception days of {dates(no_log)}")
+        missing.append(message(gettext_noop("no visit log for the reception days of %(dates)s"), dates=dates(no_log)))
     if not_held:
-        missing.append(f"reception day not held on {dates(not_held)}")
+        missing.append(message(gettext_noop("reception day not held on %(dates)s"), dates=dates(not_held)))
     if no_day:
-        missing.append(f"no reception day for {dates(no_day)}")
+        missing.append(message(gettext_noop("no reception day for %(dates)s"), dates=dates(no_day)))
     return RuleResult(
-        ratio(len(ok), len(due), empty=0.0), [dates(ok)] if ok else [], missing, f"{len(ok)}/{len(due)} months"
+        ratio(len(ok), len(due), empty=0.0),
+        [dates(ok)] if ok else [],
+        missing,
+        message(gettext_noop("%(n)s/%(total)s months"), n=len(ok), total=len(due)),
     )
 
 
@@ -521,8 +571,8 @@ def notice_on_time(data: YearData, station, params) -> RuleResult:
         (on_time if d["notice_published_at"] and d["notice_published_at"] <= limit else late).append(d["date"])
     return RuleResult(
         ratio(len(on_time), len(held), empty=0.0),
-        [f"{len(on_time)} notices on time"],
-        [f"notice late or missing for {dates(late)}"] if late else [],
+        [message(gettext_noop("%(n)s notices on time"), n=len(on_time))],
+        [message(gettext_noop("notice late or missing for %(dates)s"), dates=dates(late))] if late else [],
         f"{len(on_time)}/{len(held)}",
     )
 
@@ -533,26 +583,35 @@ def activity_each_quarter(data: YearData, station, params) -> RuleResult:
     missing = [q for q in data.quarters if not quarters.get(q)]
     return RuleResult(
         ratio(len(data.quarters) - len(missing), len(data.quarters), empty=0.0),
-        [f"Q{q}: {quarters[q]}" for q in data.quarters if quarters.get(q)],
-        [f"no activity in {data.year} Q{q}" for q in missing],
-        f"{len(data.quarters) - len(missing)}/{len(data.quarters)} quarters",
+        [message(gettext_noop("Q%(q)s: %(n)s"), q=q, n=quarters[q]) for q in data.quarters if quarters.get(q)],
+        [message(gettext_noop("no activity in %(year)s Q%(q)s"), year=data.year, q=q) for q in missing],
+        message(
+            gettext_noop("%(n)s/%(total)s quarters"), n=len(data.quarters) - len(missing), total=len(data.quarters)
+        ),
     )
 
 
-def _count_rule(data, station, params, predicate, what) -> RuleResult:
+def _count_rule(data, station, params, predicate, needed) -> RuleResult:
+    """``needed``: the msgid saying how many more are needed, with ``%(n)s`` and ``%(target)s``."""
     target = int(params.get("target", 4))
     found = [a for a in data.activities.get(station.pk, []) if predicate(a)]
     return RuleResult(
         min(1, len(found) / target) if target else 1,
         [f"{a['date']:%Y-%m-%d} {a['title']}" for a in found],
-        [f"{target - len(found)} more {what} needed (target {target})"] if len(found) < target else [],
+        [message(needed, n=target - len(found), target=target)] if len(found) < target else [],
         f"{len(found)}/{target}",
     )
 
 
 @rule("study_exchange")
 def study_exchange(data: YearData, station, params) -> RuleResult:
-    return _count_rule(data, station, params, lambda a: a["kind"] == "study_exchange", "study and exchange activities")
+    return _count_rule(
+        data,
+        station,
+        params,
+        lambda a: a["kind"] == "study_exchange",
+        gettext_noop("%(n)s more study and exchange activities needed (target %(target)s)"),
+    )
 
 
 @rule("themed_activities")
@@ -562,11 +621,13 @@ def themed_activities(data: YearData, station, params) -> RuleResult:
         station,
         params,
         lambda a: bool(a["campaign"]) or a["kind"] in ("public_service", "policy_delivery"),
-        "themed, campaign or service activities",
+        gettext_noop("%(n)s more themed, campaign or service activities needed (target %(target)s)"),
     )
 
 
 # ---- E: opinions ------------------------------------------------------------------------------------------------
+
+FEWER_THAN_MEDIAN = gettext_noop("%(n)s fewer than the county median")
 
 
 @rule("opinions_gathered")
@@ -574,8 +635,8 @@ def opinions_gathered(data: YearData, station, params) -> RuleResult:
     n, median = len(data.opinions.get(station.pk, [])), data.opinion_median
     return RuleResult(
         min(1, n / median) if median else (1 if n else 0),
-        [f"{n} opinions gathered (county median {median:g})"],
-        [f"{median - n:g} fewer than the county median"] if n < median else [],
+        [message(gettext_noop("%(n)s opinions gathered (county median %(median)s)"), n=n, median=f"{median:g}")],
+        [message(FEWER_THAN_MEDIAN, n=f"{median - n:g}")] if n < median else [],
     )
 
 
@@ -591,8 +652,8 @@ def assigned_on_time(data: YearData, station, params) -> RuleResult:
     ]
     return RuleResult(
         ratio(len(due) - len(late), len(due)),
-        [f"{len(due) - len(late)}/{len(due)} assigned on time"],
-        [f"assigned late or not yet: {'、'.join(late[:15])}"] if late else [],
+        [message(gettext_noop("%(n)s/%(total)s assigned on time"), n=len(due) - len(late), total=len(due))],
+        [message(gettext_noop("assigned late or not yet: %(codes)s"), codes="、".join(late[:15]))] if late else [],
     )
 
 
@@ -605,8 +666,10 @@ def resolution_rate(data: YearData, station, params) -> RuleResult:
     overdue = [o["tracking_code"] for o in ops if data.is_overdue(o)]
     return RuleResult(
         ratio(resolved, closed + len(overdue)),
-        [f"{resolved} resolved of {closed} closed"],
-        [f"{len(overdue)} overdue open: {'、'.join(overdue[:15])}"] if overdue else [],
+        [message(gettext_noop("%(resolved)s resolved of %(closed)s closed"), resolved=resolved, closed=closed)],
+        [message(gettext_noop("%(n)s overdue open: %(codes)s"), n=len(overdue), codes="、".join(overdue[:15]))]
+        if overdue
+        else [],
     )
 
 
@@ -622,8 +685,8 @@ def answered_on_time(data: YearData, station, params) -> RuleResult:
     ]
     return RuleResult(
         ratio(len(due) - len(late), len(due)),
-        [f"{len(due) - len(late)}/{len(due)} answered on time"],
-        [f"answered late or not yet: {'、'.join(late[:15])}"] if late else [],
+        [message(gettext_noop("%(n)s/%(total)s answered on time"), n=len(due) - len(late), total=len(due))],
+        [message(gettext_noop("answered late or not yet: %(codes)s"), codes="、".join(late[:15]))] if late else [],
     )
 
 
@@ -634,8 +697,10 @@ def handling_satisfaction(data: YearData, station, params) -> RuleResult:
     satisfied = [o for o in rated if o["rating"] == "satisfied"]
     return RuleResult(
         ratio(len(satisfied), len(rated)),
-        [f"{len(satisfied)}/{len(rated)} satisfied"],
-        [f"{len(rated) - len(satisfied)} not satisfied"] if len(satisfied) < len(rated) else [],
+        [message(gettext_noop("%(n)s/%(total)s satisfied"), n=len(satisfied), total=len(rated))],
+        [message(gettext_noop("%(n)s not satisfied"), n=len(rated) - len(satisfied))]
+        if len(satisfied) < len(rated)
+        else [],
     )
 
 
@@ -648,13 +713,13 @@ def duty_reports(data: YearData, station, params) -> RuleResult:
     the last ``years`` years."""
     reports = data.duty_reports.get(station.pk, {"station_years": set(), "deputies": set()})
     if data.year in reports["station_years"]:
-        return RuleResult(1, [f"the station reported in {data.year}"])
+        return RuleResult(1, [message(gettext_noop("the station reported in %(year)s"), year=data.year)])
     residents = data.residents.get(station.pk, [])
     reported = [d for d in residents if d in reports["deputies"]]
     return RuleResult(
         ratio(len(reported), len(residents), empty=0.0),
-        [f"{len(reported)}/{len(residents)} resident deputies reported"],
-        [f"the station has not reported in {data.year}"],
+        [message(gettext_noop("%(n)s/%(total)s resident deputies reported"), n=len(reported), total=len(residents))],
+        [message(gettext_noop("the station has not reported in %(year)s"), year=data.year)],
     )
 
 
@@ -662,9 +727,12 @@ def duty_reports(data: YearData, station, params) -> RuleResult:
 def survey_satisfaction(data: YearData, station, params) -> RuleResult:
     survey = data.surveys.get(station.pk)
     if not survey or not survey["answers"]:
-        return RuleResult(0, missing=[f"no year-end survey held in {data.year}"])
+        return RuleResult(0, missing=[message(gettext_noop("no year-end survey held in %(year)s"), year=data.year)])
     rate = survey["satisfied"] / survey["answers"]
-    return RuleResult(rate, [f"{survey['participants']} participants, {rate:.1%} satisfied"])
+    return RuleResult(
+        rate,
+        [message(gettext_noop("%(n)s participants, %(rate)s satisfied"), n=survey["participants"], rate=f"{rate:.1%}")],
+    )
 
 
 @rule("suggestions_and_matters")
@@ -674,8 +742,18 @@ def suggestions_and_matters(data: YearData, station, params) -> RuleResult:
     n, median = suggestions + matters, data.suggestions_matters_median
     return RuleResult(
         min(1, n / median) if median else (1 if n else 0),
-        [f"{suggestions} suggestions from its opinions + {matters} practical matters (county median {median:g})"],
-        [f"{median - n:g} fewer than the county median"] if n < median else [],
+        [
+            message(
+                gettext_noop(
+                    "%(suggestions)s suggestions from its opinions + %(matters)s practical matters "
+                    "(county median %(median)s)"
+                ),
+                suggestions=suggestions,
+                matters=matters,
+                median=f"{median:g}",
+            )
+        ],
+        [message(FEWER_THAN_MEDIAN, n=f"{median - n:g}")] if n < median else [],
     )
 
 
@@ -689,8 +767,19 @@ def online_operation(data: YearData, station, params) -> RuleResult:
     ops = data.opinions.get(station.pk, [])
     overdue = [o for o in ops if data.is_overdue(o)]
     share = ratio(len(overdue), len(ops), empty=0.0)
-    missing = [f"{len(overdue)} of {len(ops)} opinions overdue"] if overdue else []
+    missing = (
+        [message(gettext_noop("%(n)s of %(total)s opinions overdue"), n=len(overdue), total=len(ops))]
+        if overdue
+        else []
+    )
     if not station.is_active:
-        missing.append("station inactive: QR submission disabled")
+        missing.append(message(gettext_noop("station inactive: QR submission disabled")))
         share = 1.0
-    return RuleResult(1 - share, ["QR submission enabled", "no unmasked personal data in public views"], missing)
+    return RuleResult(
+        1 - share,
+        [
+            message(gettext_noop("QR submission enabled")),
+            message(gettext_noop("no unmasked personal data in public views")),
+        ],
+        missing,
+    )

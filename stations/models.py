@@ -240,7 +240,7 @@ class StationStaff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.station.code} {self.get_role_display()}: {self.user}"
+        return f"{self.station.code} {self.get_role_display()}: {self.user.display_name}"
 
 
 class StationDocument(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdmin
 
@@ -9,10 +10,27 @@ class SuggestionEventInline(admin.TabularInline):
     model = SuggestionEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "note", "by", "at"]
+    fields = readonly_fields = ["at", "action_label", "from_label", "to_label", "note_text", "by"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"))
+    def action_label(self, event):
+        return event.get_action_display()
+
+    @admin.display(description=_("from status"))
+    def from_label(self, event):
+        return event.get_from_status_display()
+
+    @admin.display(description=_("note"))
+    def note_text(self, event):
+        label, text = event.note_parts()
+        return "：".join(str(part) for part in (label, text) if part)
+
+    @admin.display(description=_("to status"))
+    def to_label(self, event):
+        return event.get_to_status_display()
 
 
 @admin.register(Suggestion)

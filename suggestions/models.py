@@ -145,11 +145,40 @@ class Suggestion(models.Model):
     def __str__(self):
         return f"{self.number or self.pk} {self.title}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """Assigned and past its answer deadline (the unit has not answered in time)."""
+        return (
+            self.status == Suggestion.Status.ASSIGNED
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
+
+
+def overdue_q(today=None) -> Q:
+    """Suggestions waiting for the unit's answer past their deadline."""
+    return Q(status=Suggestion.Status.ASSIGNED, deadline__lt=today or timezone.localdate())
+
 
 # Module-level names of the nested choices (the OpenAPI enum names in settings refer to them).
 SuggestionStatus = Suggestion.Status
 SuggestionAnswerClass = Suggestion.AnswerClass
 SuggestionAssessment = Suggestion.Assessment
+
+
+# What each event's ``action`` says in the timeline (the column is free text: no choices, no migration).
+EVENT_ACTIONS = {
+    "file": _("Filed"),
+    "edit": _("Edited"),
+    "cosign": _("Co-signed"),
+    "assign": _("Assigned to a unit"),
+    "extend": _("Deadline extended"),
+    "answer": _("Answered by the unit"),
+    "return": _("Not satisfied: sent back to the unit"),
+    "assess": _("Assessed by the deputy"),
+    "supervise": _("Put under supervision"),
+    "close": _("Closed"),
+}
 
 
 class SuggestionEventQuerySet(ScopedQuerySet):
@@ -183,4 +212,37 @@ class SuggestionEvent(models.Model):
         ordering = ["suggestion", "at", "id"]
 
     def __str__(self):
-        return f"{self.suggestion_id} {self.action}"
+        return f"{self.suggestion_id} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        return EVENT_ACTIONS.get(self.action, self.action)
+
+    @staticmethod
+    def _status_label(value: str) -> str:
+        return Suggestion.Status(value).label if value in Suggestion.Status.values else value
+
+    def get_from_status_display(self) -> str:
+        return self._status_label(self.from_status)
+
+    def get_to_status_display(self) -> str:
+        return self._status_label(self.to_status)
+
+    def note_parts(self) -> tuple[str, str]:
+        """The note as (a label in the reader's language, the free text): the services write a code first for
+        answers (``"A: text"``), assessments (``"satisfied: text"``), extensions (``"2026-09-02: reason"``) and
+        edits (the changed fields)."""
+        code, sep, text = self.note.partition(": ")
+        if not sep:
+            code, text = self.note, ""
+        if self.action == "answer" and code in Suggestion.AnswerClass.values:
+            return Suggestion.AnswerClass(code).label, text
+        if self.action in ("assess", "return") and code in Suggestion.Assessment.values:
+            return Suggestion.Assessment(code).label, text
+        if self.action == "extend" and sep and len(code) == 10 and code[4] == code[7] == "-":
+            return code, text  # the new deadline, the reason
+        if self.action == "edit":
+            names = [n for n in self.note.split(",") if n]
+            fields = {f.name: f for f in Suggestion._meta.get_fields() if hasattr(f, "verbose_name")}
+            if names and all(n in fields for n in names):
+                return ", ".join(str(fields[n].verbose_name) for n in names), ""
+        return "", self.note

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, ActivityKind
 from core.access import STATION_ROLES, Role, effective_role, require
-from core.errors import Conflict, Invalid, NotPermitted
+from core.errors import Conflict, Invalid, NotPermitted, OutOfScope
 from core.workflow import Step, Workflow
 from deputies.models import Deputy
 from stations.models import Membership, Station
@@ -74,6 +74,30 @@ def _clean_topics(topics: Iterable[str] | None) -> list[str]:
     return cleaned
 
 
+def _check_contents(*, lead_deputy: Deputy | None, title: str, content: str, category: str) -> None:
+    """A suggestion has exactly one lead deputy, a known category, a title and a content."""
+    if lead_deputy is None:
+        raise Invalid(_("A suggestion needs a lead deputy."), code="lead_deputy_required")
+    if category not in SuggestionCategory.values:
+        raise Invalid(
+            _("Unknown category %(value)r; use one of: %(choices)s.")
+            % {"value": category, "choices": ", ".join(SuggestionCategory.values)},
+            code="invalid_category",
+        )
+    if not (title or "").strip() or not (content or "").strip():
+        raise Invalid(_("A suggestion needs a title and a content."), code="required")
+
+
+def _check_station_staff(by, *, lead_deputy: Deputy, station: Station | None) -> None:
+    """Station staff act for their own station's resident deputies only."""
+    if effective_role(by) not in STATION_ROLES:
+        return
+    if station is None:
+        raise Invalid(_("Station staff file a suggestion for their own station."), code="station_required")
+    if not Membership.objects.filter(deputy=lead_deputy, station=station).exists():
+        raise Invalid(_("Station staff file suggestions for deputies resident at their station."), code="not_resident")
+
+
 def suggestion_file(
     *,
     lead_deputy: Deputy | None,
@@ -94,28 +118,12 @@ def suggestion_file(
     A deputy files as lead themselves; station staff file for deputies resident at their station; county staff
     for anyone. Without a number it gets the next one of its year (``2025-014``)."""
     require(by, "suggestion.file", station=station)
-    if lead_deputy is None:
-        raise Invalid(_("A suggestion needs a lead deputy."), code="lead_deputy_required")
-    if category not in SuggestionCategory.values:
-        raise Invalid(
-            _("Unknown category %(value)r; use one of: %(choices)s.")
-            % {"value": category, "choices": ", ".join(SuggestionCategory.values)},
-            code="invalid_category",
-        )
-    if not (title or "").strip() or not (content or "").strip():
-        raise Invalid(_("A suggestion needs a title and a content."), code="required")
-    role = effective_role(by)
-    if role == Role.DEPUTY:
+    _check_contents(lead_deputy=lead_deputy, title=title, content=content, category=category)
+    if effective_role(by) == Role.DEPUTY:
         own = _deputy_of(by)
         if own is None or own.pk != lead_deputy.pk:
             raise NotPermitted(_("A deputy files suggestions as their own lead deputy."))
-    elif role in STATION_ROLES:
-        if station is None:
-            raise Invalid(_("Station staff file a suggestion for their own station."), code="station_required")
-        if not Membership.objects.filter(deputy=lead_deputy, station=station).exists():
-            raise Invalid(
-                _("Station staff file suggestions for deputies resident at their station."), code="not_resident"
-            )
+    _check_station_staff(by, lead_deputy=lead_deputy, station=station)
     co_signers = [d for d in dict.fromkeys(co_signers) if d.pk != lead_deputy.pk]
     filed_on = filed_on or timezone.localdate()
     year = year or filed_on.year
@@ -193,6 +201,92 @@ WORKFLOW = Workflow(
 )
 
 
+# The deputies' own steps before the suggestion is assigned; kept apart from WORKFLOW, whose actions are the
+# county's handling (the API's ``transition/`` offers exactly those).
+BEFORE_ASSIGNMENT = Workflow(
+    {
+        "edit": Step((St.FILED,), "suggestion.edit"),
+        "cosign": Step((St.FILED,), "suggestion.cosign"),
+    },
+    conflict_message=gettext_lazy("Cannot %(action)s a suggestion that is %(status)s."),
+    action_labels={"edit": gettext_lazy("edit"), "cosign": gettext_lazy("co-sign")},
+)
+
+
+def _reachable(suggestion: Suggestion, by) -> None:
+    """The suggestion is one the user may open (``selectors.visible_suggestions``), else 404."""
+    from .selectors import visible_suggestions
+
+    if not visible_suggestions(by).filter(pk=suggestion.pk).exists():
+        raise OutOfScope(_("No such suggestion in your area."))
+
+
+@transaction.atomic
+def suggestion_edit(
+    *,
+    suggestion: Suggestion,
+    by,
+    title: str,
+    content: str,
+    category: str,
+    topics: Iterable[str] | None = None,
+    station: Station | None = None,
+    co_signers: Iterable[Deputy] = (),
+) -> Suggestion:
+    """Change a suggestion until it is assigned: its lead deputy, station staff for their station's residents,
+    or county staff. Same rules as filing; the event names the fields that changed (nothing changed: no event)."""
+    require(by, "suggestion.edit", station=station)
+    _reachable(suggestion, by)
+    suggestion = _locked(suggestion.pk)
+    BEFORE_ASSIGNMENT.check("edit", status=suggestion.status, status_label=suggestion.get_status_display(), user=by)
+    lead = suggestion.lead_deputy
+    if effective_role(by) == Role.DEPUTY:
+        own = _deputy_of(by)
+        if own is None or own.pk != lead.pk:
+            raise NotPermitted(_("Only the lead deputy edits the suggestion."))
+    _check_contents(lead_deputy=lead, title=title, content=content, category=category)
+    _check_station_staff(by, lead_deputy=lead, station=station)
+    wanted = {
+        "title": title.strip(),
+        "content": content.strip(),
+        "category": category,
+        "topics": _clean_topics(topics),
+        "station": station,
+    }
+    changed = [name for name, value in wanted.items() if getattr(suggestion, name) != value]
+    for name in changed:
+        setattr(suggestion, name, wanted[name])
+    new_co_signers = {d.pk for d in co_signers if d.pk != lead.pk}
+    if new_co_signers != set(suggestion.co_signers.values_list("pk", flat=True)):
+        suggestion.co_signers.set(new_co_signers)
+        changed.append("co_signers")
+    if not changed:
+        return suggestion
+    suggestion.save()
+    _event(suggestion, action="edit", from_status=suggestion.status, by=by, note=",".join(changed))
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_cosign(*, suggestion: Suggestion, by) -> Suggestion:
+    """A deputy adds themselves as a co-signer (附议) of another deputy's suggestion, until it is assigned."""
+    require(by, "suggestion.cosign")
+    deputy = _deputy_of(by)
+    if deputy is None:
+        raise NotPermitted(_("Only deputies co-sign suggestions."))
+    _reachable(suggestion, by)
+    suggestion = _locked(suggestion.pk)
+    BEFORE_ASSIGNMENT.check("cosign", status=suggestion.status, status_label=suggestion.get_status_display(), user=by)
+    if suggestion.lead_deputy_id == deputy.pk:
+        raise Invalid(_("The lead deputy does not co-sign their own suggestion."), code="own_suggestion")
+    if suggestion.co_signers.filter(pk=deputy.pk).exists():
+        raise Conflict(_("You have already co-signed this suggestion."), code="already_cosigned")
+    suggestion.co_signers.add(deputy)
+    suggestion.save(update_fields=["updated_at"])
+    _event(suggestion, action="cosign", from_status=suggestion.status, by=by, note=deputy.name)
+    return suggestion
+
+
 def _expect(suggestion: Suggestion, action: str, by) -> None:
     """The locked suggestion's status allows ``action`` (else 409 with the actions allowed now)."""
     WORKFLOW.check(action, status=suggestion.status, status_label=suggestion.get_status_display(), user=by)
@@ -266,7 +360,7 @@ def suggestion_answer(
     suggestion.answered_on = on or timezone.localdate()
     suggestion.status = Suggestion.Status.ANSWERED
     suggestion.save()
-    _event(suggestion, action="answer", from_status=old, by=by, note=answer_class)
+    _event(suggestion, action="answer", from_status=old, by=by, note=f"{answer_class}: {answer}")
     return suggestion
 
 
@@ -289,6 +383,8 @@ def suggestion_assess(*, suggestion: Suggestion, assessment: str, by, note: str 
     _expect(suggestion, "assess", by)
     old = suggestion.status
     today = timezone.localdate()
+    note = (note or "").strip()
+    note = f"{assessment}: {note}" if note else assessment  # the event keeps the assessment and the deputy's words
     if assessment == Suggestion.Assessment.NOT_SATISFIED and not suggestion.returned_once:
         # Back to the unit once: the first answer stays in the event history.
         suggestion.returned_once = True
@@ -297,13 +393,13 @@ def suggestion_assess(*, suggestion: Suggestion, assessment: str, by, note: str 
         suggestion.answer_class, suggestion.answer, suggestion.answered_on = "", "", None
         suggestion.assessment, suggestion.assessed_on = "", None
         suggestion.save()
-        _event(suggestion, action="return", from_status=old, by=by, note=note or assessment)
+        _event(suggestion, action="return", from_status=old, by=by, note=note)
         return suggestion
     suggestion.assessment = assessment
     suggestion.assessed_on = today
     suggestion.status = Suggestion.Status.ASSESSED
     suggestion.save()
-    _event(suggestion, action="assess", from_status=old, by=by, note=note or assessment)
+    _event(suggestion, action="assess", from_status=old, by=by, note=note)
     return suggestion
 
 

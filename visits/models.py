@@ -359,7 +359,7 @@ class OpinionEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.opinion_id} {self.action} {self.at:%Y-%m-%d}"
+        return f"{self.opinion_id} {self.get_action_display()} {self.at:%Y-%m-%d}"
 
 
 class PracticalMatter(Voidable):

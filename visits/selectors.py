@@ -148,6 +148,9 @@ def search_opinions(queryset, text: str):
     return queryset.filter(by_code | Q(content__icontains=text))
 
 
+COUNTIES_CACHE_ATTR = "_liaison_counties"  # computed once per request user object, like the scope
+
+
 def user_counties(*, user) -> list[Area] | None:
     """The county-level areas a user works in: the county of the area they serve (or every county under it),
     the counties of the stations they staff or are resident in; None for administrators (every county)."""
@@ -156,6 +159,14 @@ def user_counties(*, user) -> list[Area] | None:
         return None
     if scope.nothing:
         return []
+    cached = getattr(user, COUNTIES_CACHE_ATTR, None)
+    if cached is None:
+        cached = _user_counties(user, scope)
+        setattr(user, COUNTIES_CACHE_ATTR, cached)
+    return list(cached)
+
+
+def _user_counties(user, scope) -> list[Area]:
     counties = Area.objects.filter(kind=Area.Kind.COUNTY)
     area_path = None
     if getattr(user, "area_id", None):

@@ -83,9 +83,15 @@ def _clean_name(name: str, field: str) -> str:
 # Visit logs, outreach, practical matters
 
 
+PEOPLE_MAX = 100_000  # people at one visit or outreach: a realistic bound (the column holds far more)
+BENEFICIARIES_MAX = 10_000_000
+
+
 def _people(value, field: str = "people_count") -> int:
     if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise Invalid({field: _("At least one person.")})
+    if value > PEOPLE_MAX:
+        raise Invalid({field: _("At most %(n)s people.") % {"n": f"{PEOPLE_MAX:,}"}})
     return value
 
 
@@ -217,6 +223,8 @@ def _clean_practical_matter(station: Station, fields: dict) -> dict:
         value = out["beneficiaries"]
         if value is None or isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise Invalid({"beneficiaries": _("The number of people cannot be negative.")})
+        if value > BENEFICIARIES_MAX:
+            raise Invalid({"beneficiaries": _("At most %(n)s people.") % {"n": f"{BENEFICIARIES_MAX:,}"}})
     if "title" in out:
         if not (out["title"] or "").strip():
             raise Invalid({"title": _("A title is required.")})
@@ -655,6 +663,23 @@ def _check_writer(by, record) -> None:
         )
 
 
+def _baseline(record) -> None:
+    """A record entered before its history was kept (older rows, bulk writes, the demo) gets its current state as
+    its first version, dated and signed as entered, so its first correction has a "before" in the trail and can
+    be undone."""
+    if record.history.exists():
+        return
+    entered = getattr(record, "created_at", None) or getattr(record, "received_at", None)
+    (version,) = record.history.bulk_history_create([record], default_user=record.created_by, default_date=entered)
+    if isinstance(record, VisitLog):
+        through = VisitLog.deputies.through
+        rows = through.objects.filter(visitlog=record).values_list("id", "deputy_id")
+        version.deputies.model.objects.bulk_create(
+            version.deputies.model(history=version, id=pk, visitlog_id=record.pk, deputy_id=deputy)
+            for pk, deputy in rows
+        )
+
+
 def _save(record, *, by, reason: str, update_fields=None) -> None:
     record._history_user = by
     record._change_reason = reason
@@ -728,6 +753,7 @@ def record_update(*, by, record, reason: str = "", **changes):
     if not changes:
         return record
     cleaned = _clean_changes(record, changes)
+    _baseline(record)
     deputies = cleaned.pop("deputies", None)
     for name, value in cleaned.items():
         setattr(record, name, value)
@@ -747,6 +773,7 @@ def record_void(*, by, record, reason: str):
     reason = _reason(reason)
     if record.is_voided:
         raise Conflict(_("This record is already voided."), code="voided")
+    _baseline(record)
     record.voided_at, record.voided_by, record.void_reason = timezone.now(), by, reason
     _save(record, by=by, reason=reason)
     _opinion_event(record, by=by, action=Action.VOID, note=reason)

@@ -50,7 +50,7 @@ class ActivityViewSet(PublicReadStaffWriteViewSet):
         parser_classes=[MultiPartParser, FormParser],
         serializer_class=ActivityPhotoUploadSerializer,
     )
-    def photos(self, request, pk=None):
+    def photos(self, request, pk=None, format=None):
         activity = self.get_object()
         serializer = ActivityPhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -86,7 +86,7 @@ class ActivityPlanViewSet(PublicReadStaffWriteViewSet):
 
     @extend_schema(request=None, responses=ActivityPlanSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    def publish(self, request, pk=None, format=None):
         plan = services.activity_plan_publish(plan=self.get_object(), by=request.user)
         return Response(ActivityPlanSerializer(self._base().get(pk=plan.pk)).data)
 

@@ -20,7 +20,7 @@ class NoticeViewSet(ScopedReadOnlyViewSet):
     ordering = "-id"
 
     @action(detail=False, methods=["post"])
-    def resend(self, request):
+    def resend(self, request, format=None):
         """Send failed notices again (ids outside the caller's scope or not failed are ignored)."""
         serializer = NoticeResendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

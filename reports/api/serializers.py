@@ -49,7 +49,7 @@ class ItemScoreSerializer(serializers.Serializer):
     computed_score = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False, allow_null=True)
     overridden = serializers.SerializerMethodField()
     override_reason = serializers.CharField()
-    evidence = EvidenceSerializer()
+    evidence = EvidenceSerializer(source="evidence_text")  # strings in the request's language
 
     def get_overridden(self, row) -> bool:
         return row.override_score is not None

@@ -93,7 +93,7 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
     @extend_schema(request=ComputeSerializer, responses={200: StationEvaluationSerializer(many=True)})
     @action(detail=False, methods=["post"])
-    def compute(self, request):
+    def compute(self, request, format=None):
         """Recompute the year (or one station) now; refused (409) for a published year."""
         body = ComputeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -118,7 +118,7 @@ class EvaluationViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
 
     @extend_schema(request=ItemScoreWriteSerializer, responses=StationEvaluationSerializer)
     @action(detail=True, methods=["post"])
-    def score(self, request, pk=None):
+    def score(self, request, pk=None, format=None):
         """Score a manual item or override an auto item (0..max, with a written reason; audited)."""
         sheet = self.get_object()  # outside the caller's scope: 404 before anything else
         require(request.user, "evaluation.score")

@@ -97,7 +97,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
         return self._respond(day)
 
     @action(detail=True, methods=["post"])
-    def move(self, request, pk=None):
+    def move(self, request, pk=None, format=None):
         day = self.get_object()
         data = self._valid(ReceptionDayMoveSerializer, request)
         day = services.reception_day_move(
@@ -112,7 +112,7 @@ class ReceptionDayViewSet(ScopedViewSetMixin, mixins.UpdateModelMixin, viewsets.
         return self._respond(day)
 
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, format=None):
         day = self.get_object()
         data = self._valid(ReceptionDayCancelSerializer, request)
         return self._respond(services.reception_day_cancel(by=request.user, day=day, reason=data["reason"]))
@@ -138,11 +138,11 @@ class DutyRotaViewSet(viewsets.ViewSet):
     lookup_value_regex = "[A-Za-z0-9-]+"
     serializer_class = DutyRotaSerializer
 
-    def retrieve(self, request, code=None):
+    def retrieve(self, request, code=None, format=None):
         station = access_station_by_code(request.user, code)
         return Response(DutyRotaSerializer(selectors.duty_rota_for(station=station)).data)
 
-    def update(self, request, code=None):
+    def update(self, request, code=None, format=None):
         station = access_station_by_code(request.user, code)
         serializer = DutyRotaSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -100,7 +100,7 @@ class SuggestionViewSet(PublicReadStaffWriteViewSet):
 
     @extend_schema(request=SuggestionTransitionSerializer, responses=SuggestionDetailSerializer)
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, **kwargs):
         """``{"action": "assign", "unit": id}``, ``extend`` (``deadline``, ``reason``), ``answer``
         (``answer_class`` A/B/C, ``answer``), ``assess`` (``assessment``), ``supervise`` (``activity``),
         ``close`` (``reason``). A wrong status is a 409."""

@@ -75,7 +75,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
     @extend_schema(methods=["get"], responses=SurveyResponseSerializer(many=True), filters=False, parameters=[])
     @extend_schema(methods=["post"], request=PaperBallotSerializer, responses=SurveyResponseSerializer)
     @action(detail=True, methods=["get", "post"])
-    def responses(self, request, pk=None):
+    def responses(self, request, pk=None, format=None):
         """GET: the survey's ballots, without personal data (not even the phone hash). POST: enter one paper
         ballot ``{"answers": [{"question": id, "rating": "satisfied"}, …]}``."""
         survey = self.get_object()
@@ -95,7 +95,7 @@ class SurveyViewSet(PublicReadStaffWriteViewSet):
 
     @extend_schema(request=OnlineResponseSerializer, responses={201: None})
     @action(detail=False, methods=["post"], authentication_classes=[])
-    def respond(self, request):
+    def respond(self, request, format=None):
         """The public online ballot: ``{"token", "phone", "answers": [{"question", "rating"}, …]}``. One per
         phone; the number is only kept as a salted hash; nothing is echoed back."""
         serializer = OnlineResponseSerializer(data=request.data)

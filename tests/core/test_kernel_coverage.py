@@ -27,6 +27,11 @@ PROJECT_APPS = {
 UNSCOPED = {
     "accounts.User": "accounts are managed by system administrators only (accounts.manage)",
     "stations.Area": "areas are scoped by the area path itself (AreaQuerySet.for_user)",
+    **{
+        f"visits.Historical{name}": "versions are read only through visits.trail.record_trail, which requires "
+        "the record's station (record.trail.view)"
+        for name in ("VisitLog", "VisitLog_deputies", "Outreach", "PracticalMatter", "Opinion")
+    },
 }
 
 # URL names (or namespaces) outside the permission table, each with the reason.

@@ -102,7 +102,7 @@ def test_the_whole_loop_through_the_desk_pages(browser):
     assert row.lstrip().startswith(f'<tr id="opinion-{opinion.pk}"')
     denied = act(officer, "assign", unit=ResponsibleUnit.objects.first().pk)
     assert denied["X-Transition-Status"] == "403"
-    act(street, "assign", unit=ResponsibleUnit.objects.first().pk)
+    act(street, "assign", unit=ResponsibleUnit.objects.first().pk, confirmed="1")  # the page asked first
     act(officer, "start")
     wrong = act(officer, "start")
     assert wrong["X-Transition-Status"] == "409" and "answer" in wrong.content.decode()

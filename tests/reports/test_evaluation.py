@@ -93,7 +93,7 @@ def test_d1_evidence_names_missing_visit_logs(computed):
     d1 = ItemScore.objects.filter(evaluation__scheme__year=2025, item__code="D1")
     gaps = [s for s in d1 if s.evidence["missing"]]
     assert gaps, "the demo leaves some reception days without a visit log"
-    assert any("no visit log for the reception days of 2025-" in m for s in gaps for m in s.evidence["missing"])
+    assert any("no visit log for the reception days of 2025-" in m for s in gaps for m in s.evidence_text["missing"])
     full = [s for s in d1 if not s.evidence["missing"]]
     assert all(s.score == s.item.max_score for s in full)
 
@@ -194,6 +194,26 @@ def test_evaluations_api(computed, login_api, demo_user):
     assert [i["code"] for i in first["items"]][:3] == ["A1", "A2", "A3"]
 
 
+def test_evidence_is_stored_once_and_read_in_the_language_of_the_request(computed, demo_user):
+    """Evidence is stored as messages (no language), and the API, like every page, renders it for its reader."""
+    from rest_framework.test import APIClient
+
+    stored = ItemScore.objects.get(evaluation__scheme__year=2025, evaluation__station__code="YL-001", item__code="A1")
+    assert stored.evidence["missing"] == [{"msg": "no %(what)s", "params": {"what": {"msg": "layout picture"}}}]
+
+    def a1(language):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_authenticate(demo_user("county"))
+        body = client.get("/api/v1/evaluations/?year=2025&station=YL-001").json()
+        (item,) = [i for i in body["results"][0]["items"] if i["code"] == "A1"]
+        return item["evidence"]
+
+    english, chinese = a1("en"), a1("zh-hans")
+    assert english["missing"] == ["no layout picture"] and english["summary"] == "3/4 set"
+    assert chinese["missing"] == ["缺少站点设置示意图"] and chinese["summary"] == "已设置 3/4 项"
+    assert all(isinstance(v, str) for v in [chinese["summary"], *chinese["counted"], *chinese["missing"]])
+
+
 def test_evaluations_api_is_scoped(computed, login_api, demo_user):
     officer = login_api(demo_user("officer"))
     body = officer.get("/api/v1/evaluations/?year=2025").json()
@@ -275,3 +295,17 @@ def test_computing_the_year_costs_a_fixed_number_of_queries(scheme_2025, django_
     """Rules read the year's data in bulk, and sheets are written in bulk: no query per station."""
     with django_assert_max_num_queries(60):
         evaluation.compute_evaluation(scheme=scheme_2025)
+
+
+def test_evidence_reads_old_plain_strings_and_survives_unknown_values():
+    from reports.evidence import choice, message, render, rendered
+
+    assert render("no layout picture") == "no layout picture"  # evidence stored before messages: shown as is
+    assert render(choice("level", "city")) == "City"
+    assert render(choice("level", "galactic")) == "galactic"
+    assert render(message("%(n)s/4 set", n=3)) == "3/4 set"
+    assert rendered({"summary": message("no %(what)s", what=message("address"))}) == {
+        "summary": "no address",
+        "counted": [],
+        "missing": [],
+    }

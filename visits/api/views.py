@@ -80,7 +80,7 @@ class CorrectableMixin:
 
     @extend_schema(request=ReasonSerializer, responses={200: None})
     @action(detail=True, methods=["post"])
-    def restore(self, request, pk=None):
+    def restore(self, request, pk=None, **kwargs):
         """Bring a voided record back into every list and figure (county staff; the voider within minutes)."""
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -90,7 +90,7 @@ class CorrectableMixin:
 
     @extend_schema(responses={200: TrailStepSerializer(many=True)})
     @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, **kwargs):
         """Every version of the record: who, when, what, why, and each changed field before and after."""
         steps = trail.record_trail(user=request.user, record=self.get_object())
         return Response(
@@ -138,7 +138,7 @@ class VisitLogViewSet(_LedgerViewSet):
 
     @extend_schema(request=UnmaskSerializer, responses={200: OpenApiResponse(description="name and phone")})
     @action(detail=True, methods=["post"])
-    def unmask(self, request, pk=None):
+    def unmask(self, request, pk=None, **kwargs):
         """The visitor's name and phone in full, for county staff allowed to unmask; the look is logged."""
         serializer = UnmaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -258,7 +258,7 @@ class OpinionViewSet(
 
     @extend_schema(request=TransitionSerializer, responses={200: OpinionSerializer})
     @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
+    def transition(self, request, pk=None, **kwargs):
         """One step of the workflow: ``register``, ``assign`` (``unit``), ``start``, ``answer`` (``answer``),
         ``rate`` (``satisfied``), ``close`` (``note``, ``resolved``), ``reject`` (``reason``), ``reopen``
         (``reason``). An action not allowed from the current status is a 409 listing the allowed actions."""
@@ -273,7 +273,7 @@ class OpinionViewSet(
 
     @extend_schema(request=UnmaskSerializer, responses={200: OpenApiResponse(description="name and phone")})
     @action(detail=True, methods=["post"])
-    def unmask(self, request, pk=None):
+    def unmask(self, request, pk=None, **kwargs):
         """The citizen's name and phone in full, for county staff allowed to unmask; the look is logged."""
         serializer = UnmaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
