@@ -17,6 +17,7 @@ cache falls through to the database, see ``core.cache``).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 from dataclasses import dataclass
 
@@ -38,17 +39,31 @@ class Decision:
 UNAVAILABLE_RETRY_SECONDS = 60
 
 
-def client_address(request) -> str:
-    """The client's address: ``REMOTE_ADDR``, or with ``TRUSTED_PROXY_COUNT = n`` the n-th address from the
-    right of ``X-Forwarded-For`` (the one the outermost trusted proxy saw)."""
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's IP address, or None when the request carries none: ``REMOTE_ADDR``, or with
+    ``TRUSTED_PROXY_COUNT = n`` the n-th address from the right of ``X-Forwarded-For`` (the one the outermost
+    trusted proxy saw). The sign-in lockout (django-axes) reads it too."""
+    meta = getattr(request, "META", None) or {}
+    remote = _valid_ip(meta.get("REMOTE_ADDR", "") or "")
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) < proxies:
         return remote
-    return forwarded[-proxies]
+    return _valid_ip(forwarded[-proxies]) or remote
+
+
+def client_address(request) -> str:
+    """The client's address as the limiter keys it ("unknown" without one)."""
+    return client_ip(request) or "unknown"
 
 
 def digest(value: str) -> str:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -18,6 +19,10 @@ from surveys.api.views import SurveyViewSet
 from visits.api.ledger import LedgerExportView, LedgerImportView
 from visits.api.units import ResponsibleUnitViewSet
 from visits.api.views import OpinionViewSet, OutreachViewSet, PracticalMatterViewSet, VisitLogViewSet
+
+admin.site.site_header = gettext_lazy("Deputy liaison stations: administration")
+admin.site.site_title = gettext_lazy("Deputy liaison stations")
+admin.site.index_title = gettext_lazy("Administration")
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
