@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Invalid
+from core.forms import BootstrapMixin
 from stations.models import Station
 from visits.models import ResponsibleUnit
 
@@ -51,22 +52,6 @@ def apply_service(form: forms.Form, call):
             field = CODE_FIELDS.get(exc.code)
             form.add_error(field if field in form.fields else None, exc.messages())
         return None
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class DateInput(forms.DateInput):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import Invalid
+from core.forms import BootstrapMixin
 from core.privacy import PHONE_HELP, mask_name, mask_phone
 from deputies.models import Deputy
 from stations.models import ReceptionDay
@@ -56,22 +57,6 @@ def apply_service(form: forms.Form, call):
         else:
             form.add_error(None, exc.messages)
         return None
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render fields with one include."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class DateInput(forms.DateInput):
@@ -424,7 +409,12 @@ class PracticalMatterForm(StationForm):
         widget=CountInput(),
         help_text=_("Leave empty for none."),
     )
-    source_opinion = forms.ModelChoiceField(label=_("Source opinion"), queryset=Opinion.objects.none(), required=False)
+    source_opinion = forms.ModelChoiceField(
+        label=_("Source opinion"),
+        queryset=Opinion.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("No such opinion at this station.")},
+    )
     summary = forms.CharField(
         label=_("Summary"), max_length=CONTENT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
