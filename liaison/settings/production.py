@@ -7,8 +7,8 @@ from .base import DATABASES, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    sys.exit("SECRET_KEY must be set in production")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    sys.exit("SECRET_KEY must be set in production: at least 50 random characters")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     sys.exit("DATABASE_URL must point at PostgreSQL in production (postgres://user:password@host:5432/name)")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
@@ -24,3 +24,6 @@ if env.str("SURVEY_PHONE_SALT", default="") in ("", "dev-survey-salt-change-me")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SESSION_COOKIE_SECURE)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes from inside the network
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE_SSL_REDIRECT else 0)
+# On by default; a county whose subdomains are not all on HTTPS turns them off (and stays off the preload list).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=bool(SECURE_HSTS_SECONDS))
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=bool(SECURE_HSTS_SECONDS))
