@@ -48,6 +48,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -r accounts activities core deputies desk liaison notices portal reports stations suggestions surveys visits -ll
 
 check: install-dev
 	$(PY) manage.py check
