@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= --reuse-db
 export DJANGO_SETTINGS_MODULE ?= liaison.settings.local
 
-.PHONY: run test install install-dev migrate seed lint check messages bench-dashboard clean
+.PHONY: schemathesis run test install install-dev migrate seed lint check messages bench-dashboard clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ run: seed
 
 test: install-dev
 	DJANGO_SETTINGS_MODULE=liaison.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+schemathesis: install-dev
+	SCHEMATHESIS=1 DJANGO_SETTINGS_MODULE=liaison.settings.test $(VENV)/bin/pytest tests/api -p no:cacheprovider
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

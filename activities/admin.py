@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import ScopedAdmin
+from core.admin import BOUNDED_UPLOADS, ScopedAdmin
 
 from .models import Activity, ActivityPhoto, ActivityPlan, ActivityPlanItem, DutyReport
 
@@ -8,6 +8,7 @@ from .models import Activity, ActivityPhoto, ActivityPlan, ActivityPlanItem, Dut
 class ActivityPhotoInline(admin.TabularInline):
     model = ActivityPhoto
     extra = 0
+    formfield_overrides = BOUNDED_UPLOADS
 
 
 @admin.register(Activity)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import BoundedImageField
 from deputies.models import Deputy
 
 from .models import ActivityKind
@@ -22,7 +23,7 @@ class ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )  # fmt: skip
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    photo = forms.ImageField(label=_("Photo"), required=False)
+    photo = BoundedImageField(label=_("Photo"), required=False)
 
     def __init__(self, *args, residents, **kwargs):
         super().__init__(*args, **kwargs)

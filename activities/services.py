@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.access import require
 from core.errors import ConflictError, DomainError
+from core.uploads import require_bounded
 from deputies.models import Deputy
 from stations.models import Membership, Station
 
@@ -62,6 +63,9 @@ def activity_create(
         raise DomainError(_("People reached cannot be negative."), code="invalid_people")
     if not (title or "").strip():
         raise DomainError(_("An activity needs a title."), code="required")
+    photos = list(photos)
+    for photo in photos:
+        require_bounded("photo", photo, image=True)  # before anything is saved
     with transaction.atomic():
         activity = Activity.objects.create(
             station=station,
@@ -84,6 +88,7 @@ def activity_create(
 def activity_add_photo(*, activity: Activity, image, by, caption: str = ""):
     """Attach a photo to an activity (station staff and county staff)."""
     require(by, "activity.write", station=activity.station_id)
+    require_bounded("image", image, image=True)
     return activity.photos.create(image=image, caption=caption or "")
 
 

@@ -216,6 +216,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.compute": COUNTY,
     "evaluation.score": COUNTY,
     "evaluation.publish": COUNTY,
+    # the audit trail: every version of records and reference data, unmasking, sign-in failures
+    "audit.view": COUNTY,
     # the admin site
     "admin.view": EVERY_STAFF,
     "admin.change": COUNTY,

@@ -2,9 +2,17 @@
 look, change or delete is the permission table (``admin.view``, ``admin.change``, ``admin.delete``)."""
 
 from django.contrib import admin
+from django.db import models
 from django.http import Http404
 
 from .access import has_permission
+from .uploads import BoundedFileField, BoundedImageField
+
+# Uploads through the admin are bounded like everywhere else (``core.uploads``); inlines set it too.
+BOUNDED_UPLOADS = {
+    models.ImageField: {"form_class": BoundedImageField},
+    models.FileField: {"form_class": BoundedFileField},
+}
 
 
 def can_open_admin(request) -> bool:
@@ -26,6 +34,8 @@ class ScopedAdmin(admin.ModelAdmin):
     County staff may add and change records in their scope; street staff may look; only system
     administrators delete.
     """
+
+    formfield_overrides = BOUNDED_UPLOADS
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_user(request.user)

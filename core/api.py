@@ -58,6 +58,8 @@ def Allowed(read: str | None = None, write: str | None = None, **per_action: str
         names = {"read": read, "write": write, **per_action}
 
         def has_permission(self, request, view):
+            if request.method not in view.allowed_methods:
+                return True  # the view answers 405 Method Not Allowed, whoever asks
             action = getattr(view, "action", None)
             if action in per_action:
                 needed = per_action[action]

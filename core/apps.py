@@ -8,3 +8,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Liaison portal")
+
+    def ready(self):
+        from .uploads import apply_pil_limit
+
+        apply_pil_limit()  # PIL refuses to decode more than settings.UPLOAD_MAX_PIXELS

@@ -58,3 +58,19 @@ class RejectControlCharactersMiddleware:
 
 def _unquoted(query: str) -> str:
     return unquote(query)
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response that has none yet."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.policy
+        return response

@@ -17,3 +17,15 @@ class CursorPagination(pagination.CursorPagination):
         if ordering:
             return (ordering,) if isinstance(ordering, str) else tuple(ordering)
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        """``page_size`` as it behaves: a number from 1 to 200 sets the page size, a larger one gives 200 and
+        anything else (empty, not a number) the default 50; it is never refused, so its schema is open."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    "Results per page: 1 to 200 (larger gives 200); anything else gives the default, 50."
+                )
+                parameter["schema"] = {}
+        return parameters

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .access import ScopedQuerySet
 
@@ -55,3 +56,10 @@ class Voidable(models.Model):
     @property
     def is_voided(self) -> bool:
         return self.voided_at is not None
+
+
+def audit_history(**options) -> HistoricalRecords:
+    """Every version of a model kept (who, when, why, the values): the audit trail of records and reference
+    data. The reason is free text of any length."""
+    options.setdefault("history_change_reason_field", models.TextField(null=True))
+    return HistoricalRecords(**options)

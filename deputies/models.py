@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
+from core.records import audit_history
 from stations.levels import LEVEL_ORDER, Level
 
 
@@ -50,6 +51,7 @@ class Deputy(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = DeputyQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("deputy")
@@ -85,6 +87,7 @@ class Mandate(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("mandate")

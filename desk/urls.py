@@ -6,12 +6,14 @@ from django.urls import path
 
 from reports import views as report_views
 
-from . import views, views_deputies, views_opinions, views_records, views_station, views_suggestions
+from . import views, views_audit, views_deputies, views_opinions, views_records, views_station, views_suggestions
 
 app_name = "desk"
 
 urlpatterns = [
     path("", views.desk, name="home"),
+    # the audit trail (county staff, administrators)
+    path("audit/", views_audit.audit_page, name="audit"),
     # inbox
     path("inbox/read/", views.inbox_read, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),

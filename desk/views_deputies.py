@@ -24,6 +24,7 @@ from activities.models import ActivityPlan
 from core.access import Role, effective_role, get_scoped_or_404, has_permission
 from core.errors import DomainError
 from core.pages import requires
+from core.privacy import PUBLIC_TEXT_WARNING, has_personal_data
 from deputies import selectors
 from deputies.models import Deputy
 from notices.selectors import inbox_for
@@ -294,6 +295,8 @@ def desk_activities(request):
                 status = 400
             else:
                 messages.success(request, _("Activity recorded."))
+                if any(has_personal_data(data.get(f)) for f in ("title", "summary")):
+                    messages.warning(request, PUBLIC_TEXT_WARNING)  # saved; the public pages mask it
                 return redirect(f"{reverse('desk:activities')}?station={station.code}&year={data['date'].year}")
         else:
             status = 400

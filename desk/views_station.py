@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import STATION_ROLES, access_station_by_code, effective_role, get_scoped_or_404
 from core.errors import DomainError
 from core.pages import requires
-from core.privacy import can_unmask
+from core.privacy import PUBLIC_TEXT_WARNING, can_unmask, has_personal_data
 from visits import ledger, selectors, services
 from visits.forms import (
     CATEGORIES,
@@ -268,9 +268,15 @@ def opinion_transition(request, pk):
     ok = status == 200
     if not ok and not message:
         message = "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
+    warning = ""
+    if ok and any(has_personal_data(form.cleaned_data.get(f)) for f in ("answer", "reason")):
+        warning = str(PUBLIC_TEXT_WARNING)  # saved all the same; the tracking page masks it
     if not is_htmx(request):
         (messages.success if ok else messages.error)(request, _("Done.") if ok else message)
+        if warning:
+            messages.warning(request, warning)
         return redirect("desk:opinion", pk=opinion.pk)
+    message = message or warning
     fresh = _opinion(request, pk)
     fresh.actions = services.allowed_actions(opinion=fresh, user=request.user)
     context = {"opinion": fresh, "message": message, "ok": ok}

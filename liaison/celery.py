@@ -35,4 +35,6 @@ app.conf.beat_schedule = {
         "task": "visits.tasks.anonymise_old_records",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The 2nd of each month at 04:00: audit entries older than AUDIT_RETENTION_DAYS go (newest versions stay).
+    "core-prune-audit": {"task": "core.prune_audit", "schedule": crontab(day_of_month=2, hour=4, minute=0)},
 }

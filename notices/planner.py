@@ -139,12 +139,12 @@ def record_notices(rows, *, now: datetime.datetime | None = None) -> list[int]:
         # Only quoted identifiers and placeholders are formatted into SQL; every value is a parameter or copied.
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"CREATE TEMP TABLE notice_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608 - quoted identifiers only
+                f"CREATE TEMP TABLE notice_stage ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
             )
             with cursor.cursor.copy(f"COPY notice_stage ({columns}) FROM STDIN") as copy:
                 for values in _values(rows, now):
                     copy.write_row(values)
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notice_stage{returning}")  # noqa: S608  # nosec B608 - quoted identifiers only
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM notice_stage{returning}")  # noqa: S608  # nosec B608
             ids = [row[0] for row in cursor.fetchall()]
             cursor.execute("DROP TABLE notice_stage")
             return ids
@@ -153,7 +153,7 @@ def record_notices(rows, *, now: datetime.datetime | None = None) -> list[int]:
         for start in range(0, len(rows), INSERT_BATCH):
             batch = rows[start : start + INSERT_BATCH]
             params = [value for values in _values(batch, stamp) for value in values]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}{returning}", params)  # noqa: S608  # nosec B608 - quoted identifiers only
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))}{returning}", params)  # noqa: S608  # nosec B608
             ids += [row[0] for row in cursor.fetchall()]
     return ids
 

@@ -1,5 +1,5 @@
-"""Public pages of the notices capability: reminder sign-up (double opt-in), one-click unsubscribe, a station's
-calendar feed; and the signed-in user's "mark as read" for the in-site inbox.
+"""Public pages of the notices capability: reminder sign-up (double opt-in), unsubscribe (a GET asks, a POST
+does it), a station's calendar feed; and the signed-in user's "mark as read" for the in-site inbox.
 
 Sign-up stores the minimum (station, one phone number or e-mail address) and never shows an address in full. The
 pending sign-up is tracked in the visitor's session, not in the address bar, so nobody learns whether an address
@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
@@ -138,15 +138,26 @@ def subscribe_confirm(request):
     )
 
 
-@public_page
-@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a CSRF token; the token is the secret
-@require_http_methods(["GET", "POST"])
-def unsubscribe(request, token: str):
-    """One link: the subscription (the address) is deleted at once. Idempotent."""
-    if len(token) > 64:
-        raise Http404
+def _unsubscribed(request, token: str):
     services.subscription_cancel(token=token)
     return render(request, "portal/subscribe_unsubscribed.html")
+
+
+@public_page
+@csrf_exempt  # checked below: only RFC 8058 one-click posts from mail clients go without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """The link in every message. GET only asks (a mail scanner following the link unsubscribes nobody); the
+    button POSTs (CSRF-protected) and the subscription (the address) is deleted. Idempotent. A mail client's
+    RFC 8058 one-click POST (``List-Unsubscribe=One-Click``, no cookie, no CSRF token) unsubscribes too: the
+    token is the secret."""
+    if len(token) > 64:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return _unsubscribed(request, token)
+        return csrf_protect(_unsubscribed)(request, token)
+    return render(request, "portal/subscribe_unsubscribe_confirm.html", {"token": token})
 
 
 @public_page

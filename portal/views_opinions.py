@@ -1,7 +1,7 @@
 """Public pages of the opinion loop: the QR form, tracking, the QR code and the printable poster.
 
 No login and no personal data: a citizen's name and phone are never rendered here, and free text shown to the
-public (the answer, a rejection reason) passes through ``scrub_text``.
+public (the answer, a rejection reason) passes through ``scrub_text`` (phones, ID numbers, the citizen's name).
 """
 
 from __future__ import annotations
@@ -143,19 +143,20 @@ def track(request, tracking_code):
                 status = 400
         else:
             status = 400
+    names = [opinion.citizen_name] if opinion.citizen_name else []
     events = [
         {
             "at": e.at,
             "action": e.get_action_display(),
             "to_status": e.get_to_status_display(),
-            "note": scrub_text(e.note) if e.action in ("answer", "reject") else "",
+            "note": scrub_text(e.note, names=names) if e.action in ("answer", "reject") else "",
         }
         for e in opinion.events.all()
     ]
     context = {
         "opinion": opinion,
         "events": events,
-        "answer": scrub_text(opinion.answer),
+        "answer": scrub_text(opinion.answer, names=names),
         "rating_form": rating_form,
         "message": message,
     }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ScopedAdmin
+from core.admin import BOUNDED_UPLOADS, ScopedAdmin
 
 from .models import (
     Area,
@@ -32,6 +32,7 @@ class StationStaffInline(admin.TabularInline):
 class StationDocumentInline(admin.TabularInline):
     model = StationDocument
     extra = 0
+    formfield_overrides = BOUNDED_UPLOADS
     exclude = ["uploaded_by"]
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet, scope_for
+from core.records import audit_history
 
 
 class AreaQuerySet(models.QuerySet):
@@ -58,6 +59,7 @@ class Area(models.Model):
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
 
     objects = AreaQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("area")
@@ -172,6 +174,7 @@ class Station(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StationQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("liaison station")
@@ -294,6 +297,7 @@ class Membership(models.Model):
     until = models.DateField(_("resident until"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("station membership")
@@ -347,6 +351,7 @@ class ReceptionDay(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("reception day")

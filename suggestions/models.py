@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
+from core.records import audit_history
 
 
 class SuggestionCategory(models.TextChoices):
@@ -122,6 +123,7 @@ class Suggestion(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SuggestionQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         db_table = "deputies_suggestion"  # the table kept its name when the model moved out of ``deputies``

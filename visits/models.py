@@ -10,11 +10,10 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.access import ScopedQuerySet
 from core.privacy import mask_name, mask_phone
-from core.records import Voidable, all_manager, live_manager
+from core.records import Voidable, all_manager, audit_history, live_manager
 
 CONTENT_MAX = 2000
 ANSWER_MAX = 4000
@@ -43,6 +42,8 @@ class ResponsibleUnit(models.Model):
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    history = audit_history()
 
     class Meta:
         verbose_name = _("responsible unit")
@@ -83,7 +84,7 @@ class VisitLog(Voidable):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[deputies], history_change_reason_field=models.TextField(null=True))
+    history = audit_history(m2m_fields=[deputies])
 
     class Meta:
         verbose_name = _("visit log")
@@ -126,7 +127,7 @@ class Outreach(Voidable):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = audit_history()
 
     class Meta:
         verbose_name = _("outreach visit")
@@ -266,9 +267,7 @@ class Opinion(Voidable):
 
     objects = live_manager(OpinionQuerySet)
     all_objects = all_manager(OpinionQuerySet)
-    history = HistoricalRecords(
-        excluded_fields=["rating_key_hash"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = audit_history(excluded_fields=["rating_key_hash"])
 
     class Meta:
         verbose_name = _("opinion")
@@ -387,7 +386,7 @@ class PracticalMatter(Voidable):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = audit_history()
 
     class Meta:
         verbose_name = _("practical matter")

@@ -231,7 +231,7 @@ def _clean_practical_matter(station: Station, fields: dict) -> dict:
         out["title"] = out["title"].strip()
     source = out.get("source_opinion")
     if source is not None and source.station_id != station.pk:
-        raise Invalid({"source_opinion": _("That opinion belongs to another station.")})
+        raise Invalid({"source_opinion": _("No such opinion at this station.")})
     if "summary" in out:
         out["summary"] = (out["summary"] or "").strip()
     return out

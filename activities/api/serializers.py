@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.uploads import BoundedImageField
 from deputies.api.serializers import DeputyBriefSerializer, ScopedPrimaryKeyRelatedField, ScopedStationField
 from deputies.models import Deputy
 
@@ -50,7 +51,7 @@ class ActivityCreateSerializer(serializers.Serializer):
 
 
 class ActivityPhotoUploadSerializer(serializers.Serializer):
-    image = serializers.ImageField()
+    image = serializers.ImageField(_DjangoImageField=BoundedImageField)  # size and pixels bounded
     caption = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

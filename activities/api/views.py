@@ -43,7 +43,7 @@ class ActivityViewSet(PublicReadStaffWriteViewSet):
     def perform(self, data):
         return services.activity_create(by=self.request.user, **data)
 
-    @extend_schema(request=ActivityPhotoUploadSerializer, responses=ActivityPhotoSerializer)
+    @extend_schema(request=ActivityPhotoUploadSerializer, responses={201: ActivityPhotoSerializer})
     @action(
         detail=True,
         methods=["post"],

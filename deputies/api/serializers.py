@@ -7,7 +7,9 @@ from ..models import Deputy, Level, Mandate
 
 
 class MandateSerializer(serializers.ModelSerializer):
-    electoral_area_name = serializers.CharField(source="electoral_area.name", default=None, read_only=True)
+    electoral_area_name = serializers.CharField(
+        source="electoral_area.name", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Mandate

@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
     "core",
     "accounts",
     "notices",
@@ -88,8 +90,33 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+
+# Content-Security-Policy (django-csp 4): no inline script, no inline style, nothing from another origin on
+# any page. Every script is a file under /static/; data reaches it through json_script (type
+# application/json, never executed). The API docs (/api/docs/) widen style-src for Swagger UI's own inline
+# styles only, with csp_update in liaison/urls.py; scripts stay 'self' there too (the split view serves its
+# start-up script as a file). The Django admin needs no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (core.middleware.PermissionsPolicyMiddleware): geolocation for the directory's
+# "nearest to me"; no camera, microphone or payment.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 
 ROOT_URLCONF = "liaison.urls"
 WSGI_APPLICATION = "liaison.wsgi.application"
@@ -138,6 +165,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Serve MEDIA_ROOT from Django (no reverse proxy in front); production behind nginx sets SERVE_MEDIA=false.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# Uploads (activity photos, station documents, pictures): at most this many bytes, images at most this many
+# pixels (core.uploads; PIL's MAX_IMAGE_PIXELS follows, so a decompression bomb is refused, not decoded).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -230,6 +261,9 @@ API_TOKEN_TTL_SECONDS = env.int("API_TOKEN_TTL_SECONDS", default=7 * 24 * 3600)
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: the header is ignored and the
 # client is REMOTE_ADDR). Rate limits and lockouts count per client address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The audit trail (versions of records and reference data, unmasking, sign-in attempts) is kept this long;
+# `prune_audit` (beat: monthly) deletes older entries, always keeping the newest version of each record.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=10 * 365)
 # Corrections: the user who saved or voided a record may undo it for this long (county staff restore any time).
 UNDO_WINDOW_SECONDS = 15 * 60
 

@@ -29,3 +29,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 class NoticeResendSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
+
+
+class NoticeResendResultSerializer(serializers.Serializer):
+    resent = serializers.IntegerField(min_value=0, help_text="How many of the given notices were sent again.")

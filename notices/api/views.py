@@ -6,10 +6,10 @@ from core.api import Allowed, ScopedReadOnlyViewSet
 
 from .. import selectors, services
 from .filters import NoticeFilter
-from .serializers import NoticeResendSerializer, NoticeSerializer
+from .serializers import NoticeResendResultSerializer, NoticeResendSerializer, NoticeSerializer
 
 
-@extend_schema_view(resend=extend_schema(request=NoticeResendSerializer, responses=NoticeResendSerializer))
+@extend_schema_view(resend=extend_schema(request=NoticeResendSerializer, responses=NoticeResendResultSerializer))
 class NoticeViewSet(ScopedReadOnlyViewSet):
     """Notice rows (one per kind, occurrence, recipient and channel), for county staff and administrators."""
 

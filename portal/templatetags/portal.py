@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from core.privacy import scrub
+
 register = template.Library()
 
 
@@ -32,3 +34,9 @@ def days_until(date, today):
         return (date - today).days
     except TypeError:
         return None
+
+
+@register.filter(name="scrub")
+def scrub_filter(value):
+    """Staff text on a public page, with phone and ID numbers masked (``core.privacy.scrub``)."""
+    return scrub(value) if value else value

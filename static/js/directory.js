@@ -130,7 +130,7 @@
             div.appendChild(document.createElement("br"));
             div.appendChild(document.createTextNode(text.next + " " + dateLabel(item.data.next)));
           }
-          return div.innerHTML;
+          return div; // DOM, not an HTML string: the name is set with textContent
         }
       },
       geo: {

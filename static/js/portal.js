@@ -20,4 +20,12 @@
     event.preventDefault();
     setLarge(button.getAttribute("aria-pressed") !== "true");
   });
+
+  // <button data-print>: prints the page (the QR poster). Replaces onclick="window.print()", which the
+  // Content-Security-Policy (script-src 'self', no inline handlers) would refuse.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-print]")) return;
+    event.preventDefault();
+    window.print();
+  });
 })();

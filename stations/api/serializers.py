@@ -15,7 +15,7 @@ class StationPublicSerializer(serializers.ModelSerializer):
 
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
-    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
+    street_name = serializers.CharField(source="street.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Station

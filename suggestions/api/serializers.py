@@ -15,9 +15,9 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
     lead_deputy = DeputyBriefSerializer(read_only=True)
     co_signers = DeputyBriefSerializer(many=True, read_only=True)
-    station = serializers.CharField(source="station.code", default=None, read_only=True)
-    station_name = serializers.CharField(source="station.name", default=None, read_only=True)
-    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True)
+    station = serializers.CharField(source="station.code", default=None, read_only=True, allow_null=True)
+    station_name = serializers.CharField(source="station.name", default=None, read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True, allow_null=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 

@@ -37,8 +37,8 @@ class TransitionAllowed(Allowed(read=None, write="suggestion.file")):
         if not (request.user and request.user.is_authenticated):
             raise NotAuthenticated()
         asked = request.data.get("action") if hasattr(request.data, "get") else None
-        if asked not in TRANSITION_PERMISSIONS:
-            return True  # not an action of the workflow: the serializer answers 400
+        if not isinstance(asked, str) or asked not in TRANSITION_PERMISSIONS:
+            return True  # not an action of the workflow (or not even a string): the serializer answers 400
         return has_permission(request.user, TRANSITION_PERMISSIONS[asked])
 
 

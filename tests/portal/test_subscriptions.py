@@ -42,11 +42,39 @@ def test_subscribe_by_sms_with_double_opt_in_and_one_click_unsubscribe(client, s
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at is not None and subscriber.code_hash == ""
     assert subscriber.token in sms_outbox[-1]["text"]  # the welcome message carries the unsubscribe link
-    gone = client.get(f"/subscribe/unsubscribe/{subscriber.token}/")
+    url = f"/subscribe/unsubscribe/{subscriber.token}/"
+    ask = client.get(url)  # a mail scanner following the link unsubscribes nobody
+    assert ask.status_code == 200 and Subscriber.objects.filter(pk=subscriber.pk).exists()
+    assert "csrfmiddlewaretoken" in ask.content.decode() and 'method="post"' in ask.content.decode()
+    gone = client.post(url, {"csrfmiddlewaretoken": csrf_token_of(ask)})
     assert gone.status_code == 200 and not Subscriber.objects.filter(pk=subscriber.pk).exists()
-    assert client.get(f"/subscribe/unsubscribe/{subscriber.token}/").status_code == 200  # idempotent
+    assert "Unsubscribed" in gone.content.decode()
+    assert client.post(url, {"csrfmiddlewaretoken": csrf_token_of(ask)}).status_code == 200  # idempotent
     # RFC 8058 one-click from a mail client: POST without a CSRF token.
     assert client.post("/subscribe/unsubscribe/whatever/").status_code in (200, 403)
+
+
+def csrf_token_of(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_unsubscribe_post_needs_the_csrf_token_except_rfc_8058_one_click(sms_outbox):  # noqa: F811
+    from django.test import Client
+
+    subscriber = notice_services.subscription_request(station=_station("YL-003"), channel="sms", address="13912345670")
+    client = Client(enforce_csrf_checks=True)
+    url = f"/subscribe/unsubscribe/{subscriber.token}/"
+    assert client.post(url).status_code == 403  # a forged form elsewhere cannot unsubscribe anyone
+    assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+    assert client.get(url).status_code == 200 and Subscriber.objects.filter(pk=subscriber.pk).exists()
+    one_click = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200 and not Subscriber.objects.filter(pk=subscriber.pk).exists()
+
+
+def _station(code):
+    from stations.models import Station
+
+    return Station.objects.get(code=code)
 
 
 def test_subscribe_by_email(client):

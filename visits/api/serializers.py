@@ -102,8 +102,16 @@ class PracticalMatterSerializer(serializers.ModelSerializer):
     station = station_field()
     date = serializers.DateField(validators=[not_in_future])
     beneficiaries = serializers.IntegerField(min_value=0, max_value=10000000, required=False, default=0)
-    source_opinion = serializers.PrimaryKeyRelatedField(queryset=Opinion.objects.all(), required=False, allow_null=True)
-    source_tracking_code = serializers.CharField(source="source_opinion.tracking_code", read_only=True, default=None)
+    source_opinion = serializers.PrimaryKeyRelatedField(
+        queryset=Opinion.objects.all(),
+        required=False,
+        allow_null=True,
+        # the same words as the service's for another station's opinion: nothing tells whether it exists
+        error_messages={"does_not_exist": _("No such opinion at this station.")},
+    )
+    source_tracking_code = serializers.CharField(
+        source="source_opinion.tracking_code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = PracticalMatter
@@ -128,9 +136,9 @@ class OpinionSerializer(MaskedFieldsMixin, serializers.ModelSerializer):
 
     station = serializers.SlugRelatedField(slug_field="code", read_only=True)
     station_name = serializers.CharField(source="station.name", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    current_due = serializers.DateField(read_only=True)
+    current_due = serializers.DateField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 

@@ -89,7 +89,7 @@ class CorrectableMixin:
         return Response(output(record, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={200: TrailStepSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, documented as one
     def history(self, request, pk=None, **kwargs):
         """Every version of the record: who, when, what, why, and each changed field before and after."""
         steps = trail.record_trail(user=request.user, record=self.get_object())
