@@ -39,7 +39,7 @@ class RejectControlCharactersMiddleware:
 
     def _problem(self, request) -> str:
         query = request.META.get("QUERY_STRING", "")
-        if CONTROL_IN_URL.search(request.path) or "%00" in query or CONTROL_IN_URL.search(_unquoted(query)):
+        if CONTROL_IN_URL.search(request.path) or "%00" in query or CONTROL_IN_URL.search(unquote(query)):
             return _("The address contains characters that are not allowed.")
         content_type = request.content_type or ""
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -54,10 +54,6 @@ class RejectControlCharactersMiddleware:
                     if any(CONTROL.search(str(v)) for v in values[1]):
                         return _("The form contains characters that are not allowed.")
         return ""
-
-
-def _unquoted(query: str) -> str:
-    return unquote(query)
 
 
 class PermissionsPolicyMiddleware:

@@ -31,6 +31,7 @@ class Entry:
     by: str
     reason: str
     changes: list[tuple[str, str, str]]
+    version: object = None  # the kept version, for its before → after (computed for the entries shown only)
 
 
 def history_models() -> list:
@@ -100,9 +101,9 @@ def audit_trail(*, user, kind: str = "", since=None, until=None, who: str = "", 
                         by=_name(version.history_user),
                         reason=version.history_change_reason or "",
                         changes=[],
+                        version=version,
                     )
                 )
-                entries[-1].version = version
     if kind in ("", "unmask"):
         log = apps.get_model("visits", "UnmaskLog").objects.select_related("user").order_by("-at")
         if since:
@@ -133,7 +134,6 @@ def audit_trail(*, user, kind: str = "", since=None, until=None, who: str = "", 
     entries.sort(key=lambda e: e.at, reverse=True)
     entries = entries[:limit]
     for entry in entries:
-        version = getattr(entry, "version", None)
-        if version is not None and version.history_type == "~":
-            entry.changes = _changes(version)
+        if entry.version is not None and entry.version.history_type == "~":
+            entry.changes = _changes(entry.version)
     return entries
